@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enforce-bench",
+        abstract: "Benchmarks of the enforcement SDK; one JSON line per run."
+    )
+}
