@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct CodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "code")
+}
