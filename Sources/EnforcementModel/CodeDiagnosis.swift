@@ -107,6 +107,30 @@ enum CodeBytes {
         }
     }
 
+    /// The GB 32100 weight of position `index` (0–16): 3^index mod 31.
+    @inlinable
+    static func usccWeight(_ index: Int) -> Int {
+        switch index {
+        case 0: 1
+        case 1: 3
+        case 2: 9
+        case 3: 27
+        case 4: 19
+        case 5: 26
+        case 6: 16
+        case 7: 17
+        case 8: 20
+        case 9: 29
+        case 10: 25
+        case 11: 13
+        case 12: 8
+        case 13: 24
+        case 14: 10
+        case 15: 30
+        default: 28
+        }
+    }
+
     /// The reason a byte is not in the GB 32100 alphabet.
     @inlinable
     static func usccReason(_ byte: UInt8) -> CodeDiagnosis.Reason {

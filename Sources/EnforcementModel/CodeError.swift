@@ -72,7 +72,9 @@ public struct CodeError: Error, Hashable, Sendable, CustomStringConvertible, Cus
         }
     }
 
-    /// The kind of failure. Switch on this; don't parse ``message``.
+    /// The kind of failure.
+    ///
+    /// Switch on this; don't parse ``message``.
     public var code: Code
     /// What is wrong, in English, with the position of the bad character where there is one.
     public var message: String

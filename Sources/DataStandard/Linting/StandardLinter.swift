@@ -54,33 +54,33 @@ public struct StandardLinter: Sendable {
             log.error("lint.empty-table", "code table `\(table.id)` has no codes", at: table.location)
         }
         for entry in table.entries {
+            let at = entry.location ?? table.location
             if let parent = entry.parent, !table.contains(parent) {
                 log.error(
                     "lint.dangling-reference",
-                    "code `\(entry.code)` of `\(table.id)` has parent `\(parent)`, which is not in the table",
-                    at: table.location)
+                    "code `\(entry.code)` of `\(table.id)` has parent `\(parent)`, which is not in the table", at: at)
             }
             if let replacement = entry.replacedBy {
                 if !table.contains(replacement) {
                     log.error(
                         "lint.dangling-reference",
                         "code `\(entry.code)` of `\(table.id)` is replaced by `\(replacement)`, which is not in the table",
-                        at: table.location)
+                        at: at)
                 } else if !entry.deprecated {
                     log.warning(
                         "lint.replaced-not-deprecated",
-                        "code `\(entry.code)` of `\(table.id)` has a replacement but is not marked deprecated",
-                        at: table.location)
+                        "code `\(entry.code)` of `\(table.id)` has a replacement but is not marked deprecated", at: at)
                 }
             }
-            if entry.parent == nil && table.hierarchical && table.entries.first?.code != entry.code
-                && table.entries.contains(where: { $0.parent != nil }) == false
-            {
-                log.warning(
-                    "lint.flat-hierarchy", "table `\(table.id)` is hierarchical but no code has a parent",
-                    at: table.location)
-                break
-            }
+        }
+        if table.hierarchical && table.entries.count > 1 && !table.entries.contains(where: { $0.parent != nil }) {
+            log.warning(
+                "lint.flat-hierarchy", "table `\(table.id)` is hierarchical but no code has a parent", at: table.location)
+        }
+        if !table.hierarchical && table.entries.contains(where: { $0.parent != nil }) {
+            log.warning(
+                "lint.undeclared-hierarchy", "table `\(table.id)` has parent codes but is not declared hierarchical",
+                at: table.location)
         }
     }
 

@@ -361,7 +361,7 @@ private struct StandardReader {
             let en = item.string("en", required: true) ?? code
             let entry = CodeEntry(
                 code: code, name: LocalizedText(zh: zh, en: en), parent: item.string("parent"),
-                deprecated: item.bool("deprecated"), replacedBy: item.string("replaced_by"))
+                deprecated: item.bool("deprecated"), replacedBy: item.string("replaced_by"), location: item.location)
             if let first = seen[code] {
                 log.error(
                     "spec.duplicate", "code `\(code)` appears twice in table `\(id)` (first at \(first))",

@@ -103,11 +103,8 @@ final class MappingReader {
             return nil
         }
         if case .scalar(let scalar) = value {
-            if scalar.tag.description == Tag.Name.null.rawValue || (scalar.style == .plain && scalar.string == "~") {
-                if required { missing(key) }
-                return nil
-            }
-            if scalar.style == .plain && scalar.string.isEmpty {
+            // YAML's null: a plain `null`, `Null`, `NULL`, `~` or nothing (a quoted "null" is a string).
+            if scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
                 if required { missing(key) }
                 return nil
             }

@@ -448,6 +448,8 @@ public struct CodeEntry: Hashable, Sendable {
     public var deprecated: Bool
     /// The current code that replaces a legacy one.
     public var replacedBy: String?
+    /// Where the code is declared.
+    public var location: SourceLocation?
 
     /// Creates a code.
     public init(
@@ -455,13 +457,15 @@ public struct CodeEntry: Hashable, Sendable {
         name: LocalizedText,
         parent: String? = nil,
         deprecated: Bool = false,
-        replacedBy: String? = nil
+        replacedBy: String? = nil,
+        location: SourceLocation? = nil
     ) {
         self.code = code
         self.name = name
         self.parent = parent
         self.deprecated = deprecated
         self.replacedBy = replacedBy
+        self.location = location
     }
 }
 
