@@ -12,7 +12,7 @@ extension CivilDate: ExpressibleByArgument {
 
 /// `--specs` for the calendar, and loading it.
 struct CalendarOptions: ParsableArguments {
-    @Option(name: .long, help: "The Specs folder (default: $ENFORCE_SPECS, else the copy bundled with the SDK).")
+    @Option(name: .long, help: "The Specs folder (default: $ENFORCE_SPECS, else ./Specs, else the copy bundled with the SDK).")
     var specs: String?
 
     func load() throws -> WorkingDayCalendar {

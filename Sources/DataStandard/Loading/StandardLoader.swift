@@ -61,7 +61,8 @@ public struct StandardLoader: Sendable {
         return StandardLoadResult(standard: standard, diagnostics: log.items)
     }
 
-    /// The `Specs/` folder: `$ENFORCE_SPECS`, else the copy bundled with the SDK, else `./Specs`.
+    /// The `Specs/` folder: `$ENFORCE_SPECS`, else `./Specs` when the working directory has one, else the copy
+    /// bundled with the SDK.
     public static func specsDirectory() -> URL? {
         let fileManager = FileManager.default
         if let path = ProcessInfo.processInfo.environment["ENFORCE_SPECS"], !path.isEmpty {
@@ -69,9 +70,9 @@ public struct StandardLoader: Sendable {
         }
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
         let candidates = [
+            URL(fileURLWithPath: fileManager.currentDirectoryPath).appendingPathComponent("Specs"),
             executable.deletingLastPathComponent().appendingPathComponent("enforcement-sdk_DataStandard.resources/Specs"),
             Bundle.main.bundleURL.appendingPathComponent("enforcement-sdk_DataStandard.resources/Specs"),
-            URL(fileURLWithPath: fileManager.currentDirectoryPath).appendingPathComponent("Specs"),
         ]
         for candidate in candidates where fileManager.fileExists(atPath: candidate.appendingPathComponent("README.md").path) {
             return candidate
