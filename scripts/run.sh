@@ -1,23 +1,39 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: check the Sichuan standard in Specs/, then validate the bundled sample
-# data against it and print the quality report. Exit status: 0 clean, 1 defects found (the sample set includes a
-# file with planted defects, so 1 is expected), 2 unreadable input.
+# The main job on the embedded default: check the Sichuan standard in Specs/, validate the bundled sample data
+# set against it (all entities together, so references between them are checked) with its quality report, then
+# show the validator finding the planted defects of Examples/sample-data/regulated_entity_with_defects.csv.
+# Exit status 0 when the standard lints clean, the sample set is valid and every planted defect is found.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 swift build --product enforce
 enforce=.build/debug/enforce
+data=Examples/sample-data
 
-echo "== The standard =="
+echo "== 1. The standard (Specs/sichuan-enforcement/1.0) =="
 $enforce standard lint
+
 echo
-echo "== Sample data (Examples/sample-data) =="
-status=0
-for file in Examples/sample-data/*.csv Examples/sample-data/*.jsonl; do
+echo "== 2. The sample data set ($data), all entities together =="
+inputs=()
+for file in "$data"/*.csv "$data"/*.jsonl; do
     [ -e "$file" ] || continue
-    entity=$(basename "$file"); entity=${entity%.*}; entity=${entity%_with_defects}
-    echo "-- $file ($entity)"
-    $enforce validate --entity "$entity" "$file" || status=$?
+    case "$file" in *_with_defects.*) continue ;; esac
+    entity=$(basename "$file"); entity=${entity%.*}
+    inputs+=("$entity=$file")
 done
-exit "$status"
+$enforce validate --as-of 2026-11-29 "${inputs[@]}"
+
+echo
+echo "== 3. A file with planted defects ($data/regulated_entity_with_defects.csv; see $data/README.md) =="
+set +e
+$enforce validate --as-of 2026-11-29 --entity regulated_entity "$data/regulated_entity_with_defects.csv"
+status=$?
+set -e
+if [ "$status" -ne 1 ]; then
+    echo "run.sh: expected the planted defects to be found (exit 1), got exit $status" >&2
+    exit 1
+fi
+echo
+echo "run.sh: standard clean, sample data valid, planted defects found."

@@ -198,6 +198,10 @@ struct StandardLoaderTests {
               fields:
                 - {id: cd_grid_code, name: {zh: 网格编码, en: Grid code}, type: string}
                 - {id: grid_owner, name: {zh: 网格员, en: Grid owner}, type: string}
+              rules:
+                - {id: cd-R01, kind: required_if, field: cd_grid_code, when: {field: division_code, equals: "510104"}, message: {zh: 锦江区须填网格, en: Jinjiang needs a grid}}
+                - {id: R99, kind: at_least_one, fields: [cd_grid_code, name], message: {zh: 甲, en: a}}
+              masked: [grid_owner]
 
             """
         let entity = """
@@ -220,7 +224,10 @@ struct StandardLoaderTests {
         let result = standard.read()
         #expect(result.standard?.entity("regulated_entity")?.field("cd_grid_code") != nil)
         #expect(result.standard?.entity("zz_log")?.namespace == "zz")
-        #expect(result.diagnostics.with(check: "spec.namespace-prefix").count == 1)
+        #expect(result.standard?.entity("regulated_entity")?.rules.map(\.id) == ["cd-R01", "R99"])
+        #expect(result.standard?.entity("regulated_entity")?.sharing.masked == ["grid_owner"])
+        // `grid_owner` and rule `R99` lack the namespace prefix.
+        #expect(result.diagnostics.with(check: "spec.namespace-prefix").count == 2)
         #expect(result.diagnostics.with(check: "spec.undeclared-namespace").count == 1)
     }
 

@@ -173,6 +173,13 @@ private struct StandardReader {
                         "spec.namespace-prefix",
                         "extension field `\(field.id)` must start with `\(namespace)_`", at: field.location)
                 }
+                let rules = ext.mappings("rules").compactMap { readRule($0) }
+                for rule in rules where !rule.id.lowercased().hasPrefix("\(namespace)_") && !rule.id.lowercased().hasPrefix("\(namespace)-") {
+                    log.error(
+                        "spec.namespace-prefix", "extension rule `\(rule.id)` must start with `\(namespace)_` or `\(namespace)-`",
+                        at: rule.location)
+                }
+                let masked = ext.strings("masked") ?? []
                 if let position = entityIndex[extendsID] {
                     for field in fields {
                         if entities[position].field(field.id) != nil {
@@ -183,6 +190,8 @@ private struct StandardReader {
                             entities[position].fields.append(field)
                         }
                     }
+                    entities[position].rules += rules
+                    entities[position].sharing.masked += masked.filter { !entities[position].sharing.masked.contains($0) }
                 } else {
                     log.error(
                         "spec.dangling-reference", "extension extends unknown entity `\(extendsID)`",
