@@ -292,6 +292,49 @@ struct StandardLinterTests {
         for finding in findings { #expect(finding.location != nil, "\(finding)") }
     }
 
+    @Test func compositeReferencesNeedTheirScopeOnBothSides() throws {
+        let outlet = """
+            standard: sichuan-enforcement
+            version: "1.0"
+            entity:
+              id: permit_outlet
+              name: {zh: 排放口, en: Outlet}
+              key: [permit_number, outlet_code]
+              division_field: division_code
+              fields:
+                - {id: permit_number, name: {zh: 许可证编号, en: Permit}, type: permit_number, required: true}
+                - {id: outlet_code, name: {zh: 排放口编码, en: Outlet}, type: outlet_code, required: true}
+                - {id: division_code, name: {zh: 区划, en: Division}, type: division, required: true}
+
+            """
+        let limit = """
+            standard: sichuan-enforcement
+            version: "1.0"
+            entity:
+              id: permit_limit
+              name: {zh: 限值, en: Limit}
+              key: [outlet_code]
+              division_field: division_code
+              fields:
+                - {id: permit_number, name: {zh: 许可证编号, en: Permit}, type: permit_number}
+                - {id: outlet_code, name: {zh: 排放口编码, en: Outlet}, type: outlet_code, ref: {entity: permit_outlet, field: outlet_code, with: [permit_number]}}
+                - {id: other_outlet, name: {zh: 排放口编码, en: Outlet}, type: outlet_code, ref: {entity: permit_outlet, field: outlet_code}}
+                - {id: third_outlet, name: {zh: 排放口编码, en: Outlet}, type: outlet_code, ref: {entity: permit_outlet, field: outlet_code, with: [ghost]}}
+                - {id: division_code, name: {zh: 区划, en: Division}, type: division, required: true}
+
+            """
+        let standard = try TemporaryStandard(files: [
+            "entities/permit_outlet.yaml": outlet, "entities/permit_limit.yaml": limit,
+        ])
+        defer { standard.remove() }
+        let spec = try #require(standard.read().standard)
+        #expect(spec.entity("permit_limit")?.field("outlet_code")?.reference?.scope == ["permit_number"])
+        let findings = try standard.lint()
+        #expect(!findings.contains { $0.message.contains("`permit_limit.outlet_code`") })
+        #expect(findings.contains { $0.check == "lint.reference-not-unique" && $0.message.contains("other_outlet") })
+        #expect(findings.contains { $0.check == "lint.dangling-reference" && $0.message.contains("`ghost`") })
+    }
+
     @Test func missingDivisionTableIsAnError() throws {
         let standard = try TemporaryStandard(files: ["codes/division.yaml": TemporaryStandard.divisionTable.replacingOccurrences(of: "id: division", with: "id: regions")])
         defer { standard.remove() }

@@ -194,11 +194,20 @@ public struct StandardLinter: Sendable {
         }
         if let reference = field.reference {
             if let target = entities[reference.entity] {
+                for scoped in reference.scope {
+                    if entity.field(scoped) == nil || target.field(scoped) == nil {
+                        log.error(
+                            "lint.dangling-reference",
+                            "\(name)'s reference scope `\(scoped)` must be a field of both `\(entity.id)` and `\(target.id)`",
+                            at: at)
+                    }
+                }
                 if let targetField = target.field(reference.field) {
-                    if !(targetField.unique || target.key == [reference.field]) {
+                    let referenced = Set(reference.scope + [reference.field])
+                    if !((targetField.unique && reference.scope.isEmpty) || Set(target.key) == referenced) {
                         log.warning(
                             "lint.reference-not-unique",
-                            "\(name) refers to `\(reference.entity).\(reference.field)`, which is neither the key nor unique",
+                            "\(name) refers to `\(reference.entity).\(reference.field)`\(reference.scope.isEmpty ? "" : " with \(reference.scope.joined(separator: ", "))"), which is neither the key nor unique",
                             at: at)
                     }
                 } else {

@@ -449,7 +449,7 @@ private struct StandardReader {
         var reference: FieldReference?
         if let node = reader.mapping("ref") {
             if let entity = node.string("entity", required: true), let field = node.string("field", required: true) {
-                reference = FieldReference(entity: entity, field: field)
+                reference = FieldReference(entity: entity, field: field, scope: node.strings("with") ?? [])
             }
             node.finish()
         }

@@ -114,16 +114,42 @@ public struct LengthRange: Hashable, Sendable, Codable {
 }
 
 /// A reference from a field to a field of another (or the same) entity.
+///
+/// With a `scope`, the reference is composite: the value together with the scope fields' values (same field ids in
+/// both entities) must match one record of the referenced entity — an outlet code `DA001` exists in every permit,
+/// so `permit_limit.outlet_code` refers to `permit_outlet.outlet_code` *within* `permit_number`.
 public struct FieldReference: Hashable, Sendable, Codable {
     /// The referenced entity id.
     public var entity: String
     /// The referenced field id.
     public var field: String
+    /// Fields of both entities whose values must match too (a composite reference); empty for a simple one.
+    public var scope: [String]
 
     /// Creates a reference.
-    public init(entity: String, field: String) {
+    public init(entity: String, field: String, scope: [String] = []) {
         self.entity = entity
         self.field = field
+        self.scope = scope
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case entity, field
+        case scope = "with"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        entity = try container.decode(String.self, forKey: .entity)
+        field = try container.decode(String.self, forKey: .field)
+        scope = try container.decodeIfPresent([String].self, forKey: .scope) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(entity, forKey: .entity)
+        try container.encode(field, forKey: .field)
+        if !scope.isEmpty { try container.encode(scope, forKey: .scope) }
     }
 }
 
