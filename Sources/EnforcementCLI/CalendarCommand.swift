@@ -12,7 +12,9 @@ extension CivilDate: ExpressibleByArgument {
 
 /// `--specs` for the calendar, and loading it.
 struct CalendarOptions: ParsableArguments {
-    @Option(name: .long, help: "The Specs folder (default: $ENFORCE_SPECS, else ./Specs, else the copy bundled with the SDK).")
+    @Option(
+        name: .long,
+        help: "The Specs folder (default: $ENFORCE_SPECS, else ./Specs, else the copy bundled with the SDK).")
     var specs: String?
 
     func load() throws -> WorkingDayCalendar {
@@ -63,14 +65,17 @@ struct CalendarCommand: ParsableCommand {
         func run() throws {
             let calendar = try calendar.load()
             let date = try answer { () throws(CalendarError) in try calendar.addingWorkingDays(days, to: from) }
-            try emit(DateResult(from: from.description, days: days, date: date.description, weekday: "\(date.weekday)"), output)
+            try emit(
+                DateResult(from: from.description, days: days, date: date.description, weekday: "\(date.weekday)"),
+                output)
         }
     }
 
     struct AddDays: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add-days",
-            abstract: "The end of a period of N calendar days from --from, moved to the next working day if it ends on a rest day."
+            abstract:
+                "The end of a period of N calendar days from --from, moved to the next working day if it ends on a rest day."
         )
 
         @Option(help: "The day of the event (YYYY-MM-DD); it is not counted.") var from: CivilDate
@@ -81,7 +86,9 @@ struct CalendarCommand: ParsableCommand {
         func run() throws {
             let calendar = try calendar.load()
             let date = try answer { () throws(CalendarError) in try calendar.addingCalendarDays(days, to: from) }
-            try emit(DateResult(from: from.description, days: days, date: date.description, weekday: "\(date.weekday)"), output)
+            try emit(
+                DateResult(from: from.description, days: days, date: date.description, weekday: "\(date.weekday)"),
+                output)
         }
     }
 

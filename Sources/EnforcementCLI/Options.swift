@@ -18,7 +18,9 @@ struct OutputOptions: ParsableArguments {
 
 /// `--specs` and `--standard-version`: where the standard comes from.
 struct StandardOptions: ParsableArguments {
-    @Option(name: .long, help: "The Specs folder (default: $ENFORCE_SPECS, else ./Specs, else the copy bundled with the SDK).")
+    @Option(
+        name: .long,
+        help: "The Specs folder (default: $ENFORCE_SPECS, else ./Specs, else the copy bundled with the SDK).")
     var specs: String?
 
     @Option(name: .customLong("standard-version"), help: "The version of the standard.")

@@ -12,7 +12,8 @@ struct StandardCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load a standard and report every problem: YAML syntax, unknown keys, dangling references, rules that can never fire.",
+            abstract:
+                "Load a standard and report every problem: YAML syntax, unknown keys, dangling references, rules that can never fire.",
             discussion: "Exit status 0 when there are no errors (warnings allowed), 1 when there are errors."
         )
 
@@ -60,7 +61,8 @@ struct StandardCommand: ParsableCommand {
 
     struct Describe: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the data dictionary of one entity (数据字典): fields, types, units, constraints, rules, sharing."
+            abstract:
+                "Print the data dictionary of one entity (数据字典): fields, types, units, constraints, rules, sharing."
         )
 
         @Argument(help: "The entity id (e.g. regulated_entity) or its Chinese name (e.g. 排污单位).")
@@ -159,7 +161,9 @@ struct EntityDictionaryText {
             lines.append("")
             lines.append("  rules:")
             for rule in entity.rules {
-                lines.append("    \(rule.id) [\(rule.kind.name), \(rule.severity.rawValue)] \(rule.message.zh) / \(rule.message.en)")
+                lines.append(
+                    "    \(rule.id) [\(rule.kind.name), \(rule.severity.rawValue)] \(rule.message.zh) / \(rule.message.en)"
+                )
             }
         }
         lines.append("")
@@ -171,7 +175,9 @@ struct EntityDictionaryText {
             case .fields(let fields): fields.joined(separator: ", ")
             }
         }
-        lines.append("  sharing: up \(describe(sharing.up)); down \(describe(sharing.down)); visible from \(sharing.visibility.rawValue)")
+        lines.append(
+            "  sharing: up \(describe(sharing.up)); down \(describe(sharing.down)); visible from \(sharing.visibility.rawValue)"
+        )
         for grant in sharing.across {
             lines.append("    across to \(grant.department): \(grant.fields.joined(separator: ", "))")
         }

@@ -4,7 +4,9 @@ import Foundation
 import Testing
 
 struct CalendarLoaderTests {
-    static var bundledFile: URL { EntityDriftTests.repositorySpecs.appendingPathComponent("calendar/prc-holidays.yaml") }
+    static var bundledFile: URL {
+        EntityDriftTests.repositorySpecs.appendingPathComponent("calendar/prc-holidays.yaml")
+    }
 
     @Test func theBundledCalendarCoversTwentyFourToTwentySix() throws {
         let calendar = try CalendarLoader().load(file: Self.bundledFile)

@@ -79,7 +79,9 @@ struct EntityDriftTests {
         let properties = Mirror(reflecting: minimal).children.compactMap { child -> (String, String)? in
             child.label.map { ($0, String(describing: Swift.type(of: child.value))) }
         }
-        #expect(properties.count == coreFields.count, "\(type.entityID): \(properties.count) properties, \(coreFields.count) fields")
+        #expect(
+            properties.count == coreFields.count,
+            "\(type.entityID): \(properties.count) properties, \(coreFields.count) fields")
         for field in coreFields {
             let name = Self.camelCase(field.id)
             guard let (_, swiftType) = properties.first(where: { $0.0 == name }) else {

@@ -29,8 +29,9 @@ struct SichuanStandardTests {
         // Every YAML file is either part of the standard (an entity, table, extension or the header) or the calendar.
         let standardFiles = files.filter { $0.path.contains("/sichuan-enforcement/1.0/") }
         #expect(standardFiles.count == entityCount - 1 + tableCount + 2 + 1)  // my_patrol_log is an extension
-        #expect(try CalendarLoader().load(file: root.appendingPathComponent("calendar/prc-holidays.yaml")).knownYears
-            == [2024, 2025, 2026])
+        #expect(
+            try CalendarLoader().load(file: root.appendingPathComponent("calendar/prc-holidays.yaml")).knownYears
+                == [2024, 2025, 2026])
     }
 
     @Test func coversAllTwentyThreeResourcesAndThePlatformEntities() throws {

@@ -151,13 +151,15 @@ struct StandardLoaderTests {
     }
 
     @Test func duplicatesAreErrors() throws {
-        let duplicateField = TemporaryStandard.entity + """
-                - id: name
-                  name: {zh: 名称, en: Name}
-                  type: string
+        let duplicateField =
+            TemporaryStandard.entity + """
+                    - id: name
+                      name: {zh: 名称, en: Name}
+                      type: string
 
-            """
-        let table = TemporaryStandard.divisionTable + "    - {code: \"510104\", zh: 锦江区, en: Jinjiang, parent: \"510100\"}\n"
+                """
+        let table =
+            TemporaryStandard.divisionTable + "    - {code: \"510104\", zh: 锦江区, en: Jinjiang, parent: \"510100\"}\n"
         let standard = try TemporaryStandard(files: [
             "entities/regulated_entity.yaml": duplicateField,
             "entities/regulated_entity_copy.yaml": TemporaryStandard.entity,
@@ -241,38 +243,39 @@ struct StandardLoaderTests {
 
 struct StandardLinterTests {
     @Test func danglingReferencesAndImpossibleRulesAreFound() throws {
-        let entity = TemporaryStandard.entity + """
-                - id: valid_from
-                  name: {zh: 起始, en: From}
-                  type: date
-                - id: valid_to
-                  name: {zh: 截止, en: To}
-                  type: date
-                - id: permit_number
-                  name: {zh: 许可证编号, en: Permit}
-                  type: permit_number
-                  ref: {entity: permit, field: permit_number}
-                - id: level
-                  name: {zh: 级别, en: Level}
-                  type: code
-                  codes: control_level
-                - id: capacity
-                  name: {zh: 能力, en: Capacity}
-                  type: decimal
-                  range: {min: 10, max: 1}
-                - id: remark
-                  name: {zh: 备注, en: Remark}
-                  type: string
-                  pattern: "([a-z"
-              rules:
-                - {id: T-R01, kind: compare, left: name, op: lt, right: valid_to, message: {zh: 甲, en: a}}
-                - {id: T-R02, kind: required_if, field: name, when: {field: remark, present: true}, message: {zh: 乙, en: b}}
-                - {id: T-R03, kind: exclusive, fields: [uscc, name], message: {zh: 丙, en: c}}
-                - {id: T-R04, kind: at_least_one, fields: [remark, ghost], message: {zh: 丁, en: d}}
-                - {id: T-R05, kind: compare, left: valid_from, op: le, right: valid_to, message: {zh: 戊, en: e}}
-                - {id: T-R06, kind: within_division, field: division_code, container: name, message: {zh: 己, en: f}}
+        let entity =
+            TemporaryStandard.entity + """
+                    - id: valid_from
+                      name: {zh: 起始, en: From}
+                      type: date
+                    - id: valid_to
+                      name: {zh: 截止, en: To}
+                      type: date
+                    - id: permit_number
+                      name: {zh: 许可证编号, en: Permit}
+                      type: permit_number
+                      ref: {entity: permit, field: permit_number}
+                    - id: level
+                      name: {zh: 级别, en: Level}
+                      type: code
+                      codes: control_level
+                    - id: capacity
+                      name: {zh: 能力, en: Capacity}
+                      type: decimal
+                      range: {min: 10, max: 1}
+                    - id: remark
+                      name: {zh: 备注, en: Remark}
+                      type: string
+                      pattern: "([a-z"
+                  rules:
+                    - {id: T-R01, kind: compare, left: name, op: lt, right: valid_to, message: {zh: 甲, en: a}}
+                    - {id: T-R02, kind: required_if, field: name, when: {field: remark, present: true}, message: {zh: 乙, en: b}}
+                    - {id: T-R03, kind: exclusive, fields: [uscc, name], message: {zh: 丙, en: c}}
+                    - {id: T-R04, kind: at_least_one, fields: [remark, ghost], message: {zh: 丁, en: d}}
+                    - {id: T-R05, kind: compare, left: valid_from, op: le, right: valid_to, message: {zh: 戊, en: e}}
+                    - {id: T-R06, kind: within_division, field: division_code, container: name, message: {zh: 己, en: f}}
 
-            """
+                """
         let standard = try TemporaryStandard(files: ["entities/regulated_entity.yaml": entity])
         defer { standard.remove() }
         let findings = try standard.lint()
@@ -336,7 +339,10 @@ struct StandardLinterTests {
     }
 
     @Test func missingDivisionTableIsAnError() throws {
-        let standard = try TemporaryStandard(files: ["codes/division.yaml": TemporaryStandard.divisionTable.replacingOccurrences(of: "id: division", with: "id: regions")])
+        let standard = try TemporaryStandard(files: [
+            "codes/division.yaml": TemporaryStandard.divisionTable.replacingOccurrences(
+                of: "id: division", with: "id: regions")
+        ])
         defer { standard.remove() }
         let findings = try standard.lint()
         #expect(findings.contains { $0.check == "lint.dangling-reference" && $0.message.contains("`division`") })

@@ -66,7 +66,9 @@ struct StandardCommandTests {
     @Test func lintFailsWithStatusOneOnABrokenStandard() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString)/x/1.0")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent().deletingLastPathComponent()) }
+        defer {
+            try? FileManager.default.removeItem(at: folder.deletingLastPathComponent().deletingLastPathComponent())
+        }
         try Data("standard: x\nversion: \"1.0\"\ntitle: {zh: 甲, en: A}\nexchange: {header: []}\nbogus: 1\n".utf8)
             .write(to: folder.appendingPathComponent("standard.yaml"))
         let result = try CLIRunner.run(["standard", "lint", folder.path])

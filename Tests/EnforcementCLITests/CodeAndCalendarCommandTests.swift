@@ -9,7 +9,8 @@ struct CodeCommandTests {
         #expect(result.status == 1)
         let verdicts = try #require(try result.json() as? [[String: Any]])
         #expect(verdicts.count == 3)
-        #expect(verdicts.map { $0["value"] as? String } == ["91130200699229617X", "91130200699229617Y", "9113020069922961"])
+        #expect(
+            verdicts.map { $0["value"] as? String } == ["91130200699229617X", "91130200699229617Y", "9113020069922961"])
         #expect(verdicts.map { $0["valid"] as? Bool } == [true, false, false])
         let errors = try #require(verdicts[1]["errors"] as? [[String: Any]])
         #expect(errors.first?["code"] as? String == "checkCharacter")
@@ -30,7 +31,8 @@ struct CodeCommandTests {
         #expect((verdicts[0]["details"] as? [String: String])?["path"] == "四川省 / 成都市 / 锦江区")
         // 会理县 513425 became 会理市 513402 in 2021: still readable, with a warning naming the replacement.
         #expect(verdicts[1]["valid"] as? Bool == true)
-        #expect(((verdicts[1]["warnings"] as? [[String: Any]])?.first?["message"] as? String)?.contains("513402") == true)
+        #expect(
+            ((verdicts[1]["warnings"] as? [[String: Any]])?.first?["message"] as? String)?.contains("513402") == true)
         #expect(verdicts[2]["valid"] as? Bool == false)
         #expect(result.status == 1)
     }
@@ -65,7 +67,9 @@ struct CalendarCommandTests {
 
     @Test func addDaysMovesAPeriodEndingOnAHolidayToTheNextWorkingDay() throws {
         // 30 calendar days from 2024-09-01 end on 2024-10-01 (国庆节): the period ends on 2024-10-08.
-        let result = try CLIRunner.run(["calendar", "add-days", "--from", "2024-09-01", "--days", "30", "--format", "json"])
+        let result = try CLIRunner.run([
+            "calendar", "add-days", "--from", "2024-09-01", "--days", "30", "--format", "json",
+        ])
         let object = try #require(try result.json() as? [String: Any])
         #expect(object["date"] as? String == "2024-10-08")
     }

@@ -153,7 +153,8 @@ public struct CodeChecker: Sendable {
         }
         result.name = LocalizedText(zh: division.name, en: division.nameEN)
         if let parent = division.parent { result.details["parent"] = parent.stringValue }
-        let path = divisions.ancestors(of: code).reversed().compactMap { divisions.division($0)?.name } + [division.name]
+        let path =
+            divisions.ancestors(of: code).reversed().compactMap { divisions.division($0)?.name } + [division.name]
         result.details["path"] = path.joined(separator: " / ")
         if division.isDeprecated {
             let replacement = division.replacedBy.map { " (replaced by \($0))" } ?? ""

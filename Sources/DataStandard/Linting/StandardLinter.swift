@@ -39,7 +39,9 @@ public struct StandardLinter: Sendable {
             lintTable(table, log: log)
         }
         let headerIDs = Set(standard.exchange.header.map(\.id))
-        for required in ["standard", "version", "sender_division", "batch_id", "created_at", "record_count", "body_sha256"]
+        for required in [
+            "standard", "version", "sender_division", "batch_id", "created_at", "record_count", "body_sha256",
+        ]
         where !headerIDs.contains(required) {
             log.error("lint.envelope", "the exchange header lacks `\(required)`", at: nil)
         }
@@ -75,7 +77,8 @@ public struct StandardLinter: Sendable {
         }
         if table.hierarchical && table.entries.count > 1 && !table.entries.contains(where: { $0.parent != nil }) {
             log.warning(
-                "lint.flat-hierarchy", "table `\(table.id)` is hierarchical but no code has a parent", at: table.location)
+                "lint.flat-hierarchy", "table `\(table.id)` is hierarchical but no code has a parent",
+                at: table.location)
         }
         if !table.hierarchical && table.entries.contains(where: { $0.parent != nil }) {
             log.warning(
@@ -104,7 +107,9 @@ public struct StandardLinter: Sendable {
             }
         }
         if let divisionField = entity.divisionField {
-            if let field = fieldExists(divisionField, "division_field", at: here), !Self.divisionTypes.contains(field.type) {
+            if let field = fieldExists(divisionField, "division_field", at: here),
+                !Self.divisionTypes.contains(field.type)
+            {
                 log.error(
                     "lint.type-mismatch", "division_field `\(divisionField)` must have type `division`",
                     at: field.location)
@@ -137,7 +142,8 @@ public struct StandardLinter: Sendable {
             for id in grant.fields { _ = fieldExists(id, "field shared with \(grant.department)", at: here) }
         }
         for id in sharing.masked { _ = fieldExists(id, "masked field", at: here) }
-        for field in entity.fields where field.sensitive && !sharing.masked.contains(field.id) && !sharing.across.isEmpty {
+        for field in entity.fields
+        where field.sensitive && !sharing.masked.contains(field.id) && !sharing.across.isEmpty {
             let leaked = sharing.across.filter { $0.fields.contains(field.id) }.map(\.department)
             if !leaked.isEmpty {
                 log.warning(
@@ -236,7 +242,8 @@ public struct StandardLinter: Sendable {
                 resolved[id] = field
             } else {
                 log.error(
-                    "lint.dangling-reference", "rule `\(rule.id)` reads `\(id)`, which is not a field of `\(entity.id)`",
+                    "lint.dangling-reference",
+                    "rule `\(rule.id)` reads `\(id)`, which is not a field of `\(entity.id)`",
                     at: at)
             }
         }
@@ -252,7 +259,8 @@ public struct StandardLinter: Sendable {
                 }
             } else {
                 log.error(
-                    "lint.dangling-reference", "rule `\(rule.id)`'s condition reads `\(condition.field)`, which is not a field",
+                    "lint.dangling-reference",
+                    "rule `\(rule.id)`'s condition reads `\(condition.field)`, which is not a field",
                     at: at)
             }
         }
@@ -276,15 +284,18 @@ public struct StandardLinter: Sendable {
         case .requiredIf(let field):
             if resolved[field]?.required == true {
                 log.warning(
-                    "lint.never-fires", "rule `\(rule.id)`: `\(field)` is always required, the rule adds nothing", at: at)
+                    "lint.never-fires", "rule `\(rule.id)`: `\(field)` is always required, the rule adds nothing",
+                    at: at)
             }
             if rule.condition?.field == field {
-                log.error("lint.never-fires", "rule `\(rule.id)` requires `\(field)` when `\(field)` itself is set", at: at)
+                log.error(
+                    "lint.never-fires", "rule `\(rule.id)` requires `\(field)` when `\(field)` itself is set", at: at)
             }
         case .atLeastOne(let list):
             if let always = list.first(where: { resolved[$0]?.required == true }) {
                 log.warning(
-                    "lint.never-fires", "rule `\(rule.id)`: `\(always)` is required, so the rule can never fail", at: at)
+                    "lint.never-fires", "rule `\(rule.id)`: `\(always)` is required, so the rule can never fail", at: at
+                )
             }
         case .exclusive(let list):
             let required = list.filter { resolved[$0]?.required == true }
@@ -305,7 +316,8 @@ public struct StandardLinter: Sendable {
                 log.error("lint.type-mismatch", "rule `\(rule.id)`: `\(field)` must have type `uscc`", at: at)
             }
             if resolved[divisionField].map({ $0.type != .division }) == true {
-                log.error("lint.type-mismatch", "rule `\(rule.id)`: `\(divisionField)` must have type `division`", at: at)
+                log.error(
+                    "lint.type-mismatch", "rule `\(rule.id)`: `\(divisionField)` must have type `division`", at: at)
             }
         }
     }

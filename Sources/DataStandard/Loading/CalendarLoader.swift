@@ -15,7 +15,8 @@ public struct CalendarLoader: Sendable {
     /// The bundled calendar file under `specs` (default: ``StandardLoader/specsDirectory()``).
     public static func defaultCalendarFile(specs: URL? = nil) throws(DataStandardError) -> URL {
         guard let root = specs ?? StandardLoader.specsDirectory() else {
-            throw DataStandardError(.fileUnreadable, "the Specs folder was not found; set ENFORCE_SPECS or pass --specs")
+            throw DataStandardError(
+                .fileUnreadable, "the Specs folder was not found; set ENFORCE_SPECS or pass --specs")
         }
         return root.appendingPathComponent("calendar/prc-holidays.yaml")
     }
@@ -32,7 +33,9 @@ public struct CalendarLoader: Sendable {
             let root = document.rootMapping(log: log)
         else { return (nil, log.items) }
         if let standard = root.string("standard", required: true), standard != "prc-calendar" {
-            log.error("spec.header", "`standard` must be prc-calendar, found `\(standard)`", at: root.location(of: "standard"))
+            log.error(
+                "spec.header", "`standard` must be prc-calendar, found `\(standard)`", at: root.location(of: "standard")
+            )
         }
         _ = root.string("version", required: true)
         var arrangements: [HolidayYear] = []
@@ -40,7 +43,8 @@ public struct CalendarLoader: Sendable {
             for (keyNode, _) in years.mapping {
                 let key = keyNode.string ?? ""
                 guard let year = Int(key), (1949...9999).contains(year) else {
-                    log.error("spec.value", "`years` keys must be years, found `\(key)`", at: document.location(keyNode))
+                    log.error(
+                        "spec.value", "`years` keys must be years, found `\(key)`", at: document.location(keyNode))
                     continue
                 }
                 guard let entry = years.mapping(key) else { continue }

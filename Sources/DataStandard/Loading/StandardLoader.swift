@@ -71,10 +71,12 @@ public struct StandardLoader: Sendable {
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
         let candidates = [
             URL(fileURLWithPath: fileManager.currentDirectoryPath).appendingPathComponent("Specs"),
-            executable.deletingLastPathComponent().appendingPathComponent("enforcement-sdk_DataStandard.resources/Specs"),
+            executable.deletingLastPathComponent().appendingPathComponent(
+                "enforcement-sdk_DataStandard.resources/Specs"),
             Bundle.main.bundleURL.appendingPathComponent("enforcement-sdk_DataStandard.resources/Specs"),
         ]
-        for candidate in candidates where fileManager.fileExists(atPath: candidate.appendingPathComponent("README.md").path) {
+        for candidate in candidates
+        where fileManager.fileExists(atPath: candidate.appendingPathComponent("README.md").path) {
             return candidate
         }
         return Bundle.module.url(forResource: "Specs", withExtension: nil)
@@ -87,7 +89,8 @@ public struct StandardLoader: Sendable {
         version: String = currentVersion
     ) throws(DataStandardError) -> URL {
         guard let root = specs ?? specsDirectory() else {
-            throw DataStandardError(.fileUnreadable, "the Specs folder was not found; set ENFORCE_SPECS or pass --specs")
+            throw DataStandardError(
+                .fileUnreadable, "the Specs folder was not found; set ENFORCE_SPECS or pass --specs")
         }
         let directory = root.appendingPathComponent(standard).appendingPathComponent(version)
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("standard.yaml").path) else {
@@ -174,9 +177,13 @@ private struct StandardReader {
                         "extension field `\(field.id)` must start with `\(namespace)_`", at: field.location)
                 }
                 let rules = ext.mappings("rules").compactMap { readRule($0) }
-                for rule in rules where !rule.id.lowercased().hasPrefix("\(namespace)_") && !rule.id.lowercased().hasPrefix("\(namespace)-") {
+                for rule in rules
+                where !rule.id.lowercased().hasPrefix("\(namespace)_")
+                    && !rule.id.lowercased().hasPrefix("\(namespace)-")
+                {
                     log.error(
-                        "spec.namespace-prefix", "extension rule `\(rule.id)` must start with `\(namespace)_` or `\(namespace)-`",
+                        "spec.namespace-prefix",
+                        "extension rule `\(rule.id)` must start with `\(namespace)_` or `\(namespace)-`",
                         at: rule.location)
                 }
                 let masked = ext.strings("masked") ?? []
@@ -191,7 +198,9 @@ private struct StandardReader {
                         }
                     }
                     entities[position].rules += rules
-                    entities[position].sharing.masked += masked.filter { !entities[position].sharing.masked.contains($0) }
+                    entities[position].sharing.masked += masked.filter {
+                        !entities[position].sharing.masked.contains($0)
+                    }
                 } else {
                     log.error(
                         "spec.dangling-reference", "extension extends unknown entity `\(extendsID)`",
@@ -207,7 +216,8 @@ private struct StandardReader {
                     add(entity, to: &entities, index: &entityIndex)
                 }
             } else {
-                log.error("spec.missing-key", "an extension needs `extends` (with `fields`) or `entity`", at: ext.location)
+                log.error(
+                    "spec.missing-key", "an extension needs `extends` (with `fields`) or `entity`", at: ext.location)
             }
             ext.finish()
             root.finish()
@@ -219,7 +229,8 @@ private struct StandardReader {
                 if let previous = ruleIDs[rule.id] {
                     log.error(
                         "spec.duplicate",
-                        "rule id `\(rule.id)` is used twice (first at \(previous?.description ?? "?"))", at: rule.location)
+                        "rule id `\(rule.id)` is used twice (first at \(previous?.description ?? "?"))",
+                        at: rule.location)
                 } else {
                     ruleIDs[rule.id] = rule.location
                 }
@@ -394,14 +405,17 @@ private struct StandardReader {
         let description = reader.localized("description")
         let resource = reader.int("resource")
         if let resource, !(1...23).contains(resource) {
-            log.error("spec.value", "`resource` must be a number of Table 4 (1–23)", at: reader.location(of: "resource"))
+            log.error(
+                "spec.value", "`resource` must be a number of Table 4 (1–23)", at: reader.location(of: "resource"))
         }
         let category =
             reader.choice("category", ["resource", "platform"]).flatMap(EntityCategory.init(rawValue:))
             ?? (resource == nil ? .platform : .resource)
         let source = reader.string("source")
         let key = reader.strings("key", required: true) ?? []
-        if key.isEmpty { log.error("spec.missing-key", "entity `\(id)` needs at least one key field", at: reader.location) }
+        if key.isEmpty {
+            log.error("spec.missing-key", "entity `\(id)` needs at least one key field", at: reader.location)
+        }
         let divisionField = reader.string("division_field")
         let timeField = reader.string("time_field")
         var maxAgeDays: Int?
@@ -482,7 +496,9 @@ private struct StandardReader {
                 }
             }
         }
-        let kindNames = ["compare", "required_if", "at_least_one", "exclusive", "within_division", "prefix", "uscc_division"]
+        let kindNames = [
+            "compare", "required_if", "at_least_one", "exclusive", "within_division", "prefix", "uscc_division",
+        ]
         guard let kindName = reader.choice("kind", kindNames, required: true) else { return nil }
         let kind: RuleKind?
         switch kindName {
@@ -506,7 +522,11 @@ private struct StandardReader {
         case "within_division":
             let field = reader.string("field", required: true)
             let container = reader.string("container", required: true)
-            if let field, let container { kind = .withinDivision(field: field, container: container) } else { kind = nil }
+            if let field, let container {
+                kind = .withinDivision(field: field, container: container)
+            } else {
+                kind = nil
+            }
         case "prefix":
             let field = reader.string("field", required: true)
             let prefixField = reader.string("prefix_field", required: true)

@@ -121,7 +121,8 @@ final class MappingReader {
     func int(_ key: String, required: Bool = false) -> Int? {
         guard let (text, node) = scalar(key, required: required) else { return nil }
         guard let value = Int(text) else {
-            log.error("spec.type", "`\(childPath(key))` must be an integer, found `\(text)`", at: document.location(node))
+            log.error(
+                "spec.type", "`\(childPath(key))` must be an integer, found `\(text)`", at: document.location(node))
             return nil
         }
         return value
@@ -142,7 +143,8 @@ final class MappingReader {
         case "true", "yes": return true
         case "false", "no": return false
         default:
-            log.error("spec.type", "`\(childPath(key))` must be true or false, found `\(text)`", at: document.location(node))
+            log.error(
+                "spec.type", "`\(childPath(key))` must be true or false, found `\(text)`", at: document.location(node))
             return defaultValue
         }
     }

@@ -3,7 +3,8 @@
 
 extension FieldSpec: Encodable {
     private enum CodingKeys: String, CodingKey {
-        case id, name, description, type, unit, required, unique, pattern, range, length, codes, ref, severity, sensitive
+        case id, name, description, type, unit, required, unique, pattern, range, length, codes, ref, severity,
+            sensitive
         case since
     }
 

@@ -571,7 +571,9 @@ public struct ExchangeSpec: Hashable, Sendable {
     public var header: [EnvelopeField]
 
     /// Creates an exchange specification.
-    public init(bodyFormat: String = "jsonl", checksum: String = "sha256", maxRecords: Int = 50_000, header: [EnvelopeField]) {
+    public init(
+        bodyFormat: String = "jsonl", checksum: String = "sha256", maxRecords: Int = 50_000, header: [EnvelopeField]
+    ) {
         self.bodyFormat = bodyFormat
         self.checksum = checksum
         self.maxRecords = maxRecords
