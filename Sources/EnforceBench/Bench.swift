@@ -4,6 +4,7 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enforce-bench",
-        abstract: "Benchmarks of the enforcement SDK; one JSON line per run."
+        abstract: "Benchmarks of the enforcement SDK; one JSON line per run.",
+        subcommands: [ValidateBenchmark.self]
     )
 }

@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A block of UTF-8 bytes holding whole records, handed from the reader to one worker.
+///
+/// `@unchecked Sendable`: the reader writes the bytes before the buffer is shared and nobody writes them after;
+/// workers and the merger only read. Sixteen zero bytes past `capacity` let word-wise scans overrun safely.
+final class ChunkBuffer: @unchecked Sendable {
+    static let padding = 16
+
+    let pointer: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        pointer = .allocate(capacity: capacity + Self.padding)
+        (pointer + capacity).initialize(repeating: 0, count: Self.padding)
+    }
+
+    deinit { pointer.deallocate() }
+}
+
+/// A place where bytes come from: a file descriptor or memory.
+final class ByteInput {
+    private enum Storage {
+        case file(Int32)
+        case memory([UInt8], position: Int)
+    }
+
+    private var storage: Storage
+    /// Bytes read ahead (to sniff the encoding and format) that must be delivered first.
+    private var prefix: [UInt8] = []
+    private var prefixPosition = 0
+    let name: String
+    /// The size in bytes, when known.
+    let size: Int?
+
+    /// Opens a file for reading.
+    init(path: String) throws(DataStandardError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 {
+            let reason = String(cString: strerror(errno))
+            throw DataStandardError(.fileUnreadable, "cannot open \(path): \(reason)", at: SourceLocation(file: path))
+        }
+        var status = stat()
+        if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
+            close(descriptor)
+            throw DataStandardError(.fileUnreadable, "\(path) is a directory", at: SourceLocation(file: path))
+        }
+        storage = .file(descriptor)
+        name = path
+        size = fstat(descriptor, &status) == 0 ? Int(status.st_size) : nil
+    }
+
+    /// Reads from memory.
+    init(bytes: [UInt8], name: String) {
+        storage = .memory(bytes, position: 0)
+        self.name = name
+        size = bytes.count
+    }
+
+    deinit {
+        if case .file(let descriptor) = storage { close(descriptor) }
+    }
+
+    /// Reads up to `count` bytes; 0 at the end.
+    func read(into destination: UnsafeMutablePointer<UInt8>, count: Int) throws(DataStandardError) -> Int {
+        if prefixPosition < prefix.count {
+            let taken = min(count, prefix.count - prefixPosition)
+            prefix.withUnsafeBufferPointer { buffer in
+                if let base = buffer.baseAddress { destination.update(from: base + prefixPosition, count: taken) }
+            }
+            prefixPosition += taken
+            if prefixPosition == prefix.count {
+                prefix = []
+                prefixPosition = 0
+            }
+            return taken
+        }
+        switch storage {
+        case .file(let descriptor):
+            while true {
+                let result = Glibc.read(descriptor, destination, count)
+                if result >= 0 { return result }
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                throw DataStandardError(
+                    .fileUnreadable, "cannot read \(name): \(reason)", at: SourceLocation(file: name))
+            }
+        case .memory(let bytes, let position):
+            let taken = min(count, bytes.count - position)
+            bytes.withUnsafeBufferPointer { buffer in
+                if let base = buffer.baseAddress, taken > 0 { destination.update(from: base + position, count: taken) }
+            }
+            storage = .memory(bytes, position: position + taken)
+            return taken
+        }
+    }
+
+    /// Reads up to `count` bytes, looping until `count` or the end.
+    func readFully(into destination: UnsafeMutablePointer<UInt8>, count: Int) throws(DataStandardError) -> Int {
+        var total = 0
+        while total < count {
+            let got = try read(into: destination + total, count: count - total)
+            if got == 0 { break }
+            total += got
+        }
+        return total
+    }
+
+    /// Puts bytes back in front of what is still to be read.
+    func unread(_ bytes: ArraySlice<UInt8>) {
+        prefix = Array(bytes) + prefix[prefixPosition...]
+        prefixPosition = 0
+    }
+}
