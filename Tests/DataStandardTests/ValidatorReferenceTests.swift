@@ -50,3 +50,37 @@ struct ValidatorReferenceTests {
         #expect(issues.first?.ruleID == "field.reference")
     }
 }
+
+/// Composite references (`ref: {entity, field, with: [...]}`) on the real standard: an outlet code resolves only
+/// within its own permit.
+struct CompositeReferenceTests {
+    @Test func anOutletCodeMustExistUnderItsOwnPermit() throws {
+        let standard = try #require(EntityDriftTests.standard)
+        let data = EntityDriftTests.repositorySpecs.deletingLastPathComponent().appendingPathComponent(
+            "Examples/sample-data")
+        let limits = """
+            permit_number,outlet_code,pollutant_code,standard_name,limit_conc_air,ref_oxygen,division_code
+            91510113206423017B001P,DA001,a21026,GB 13223-2011,35,6,510113
+            91510113399008265G001P,DW001,a21026,GB 13223-2011,35,6,510113
+            91510113399008265G001P,DA002,a21026,GB 16297-1996,550,,510113
+
+            """
+        let validator = try RecordValidator(
+            standard: standard, options: ValidatorFixture.options())
+        var issues: [ValidationIssue] = []
+        let report = try validator.validate([
+            ValidationInput(entity: "permit", file: data.appendingPathComponent("permit.csv")),
+            ValidationInput(entity: "permit_outlet", file: data.appendingPathComponent("permit_outlet.csv")),
+            ValidationInput(entity: "permit_limit", bytes: Array(limits.utf8), name: "limits.csv"),
+        ]) { issues.append($0) }
+        // DW001 exists in other permits, but not in 91510113399008265G001P: a simple reference would miss this.
+        let failures = issues.filter { $0.ruleID == "field.reference" }
+        #expect(failures.map(\.recordNumber) == [2])
+        #expect(failures.first?.field == "outlet_code")
+        #expect(failures.first?.message.en.contains("together with permit_number") == true)
+        let limit = try #require(report.quality.entity("permit_limit"))
+        let outlet = try #require(limit.fields.first { $0.field == "outlet_code" })
+        #expect(outlet.referentialIntegrity?.numerator == 2)
+        #expect(outlet.referentialIntegrity?.denominator == 3)
+    }
+}

@@ -59,8 +59,12 @@ final class InputContext: Sendable {
     let missingSlots: [Bool]
     /// Per reference field of the plan: the values of the referenced field, or `nil` when not among the inputs.
     let references: [FrozenValueSet?]
+    /// Per reference field of the plan: the slots of its scope fields (composite references), else empty.
+    let referenceScopes: [[Int]]
     /// Slots whose values other inputs refer to.
     let collectSlots: [Int]
+    /// Per collected slot: the slots of the scope fields it is collected within (composite references), else empty.
+    let collectScopes: [[Int]]
     /// The reference day of timeliness (days since 1970-01-01), if any.
     let asOfDay: Int?
     let revealsSensitiveValues: Bool
@@ -72,7 +76,8 @@ final class InputContext: Sendable {
 
     init(
         plan: EntityPlan, file: String, format: RecordFormat, encodingName: String, columnSlots: [Int],
-        missingSlots: [Bool], references: [FrozenValueSet?], collectSlots: [Int], asOfDay: Int?,
+        missingSlots: [Bool], references: [FrozenValueSet?], referenceScopes: [[Int]], collectSlots: [Int],
+        collectScopes: [[Int]], asOfDay: Int?,
         revealsSensitiveValues: Bool, maximumRecordBytes: Int, collectOnly: Bool, checksUTF8: Bool
     ) {
         self.plan = plan
@@ -82,7 +87,9 @@ final class InputContext: Sendable {
         self.columnSlots = columnSlots
         self.missingSlots = missingSlots
         self.references = references
+        self.referenceScopes = referenceScopes
         self.collectSlots = collectSlots
+        self.collectScopes = collectScopes
         self.asOfDay = asOfDay
         self.revealsSensitiveValues = revealsSensitiveValues
         self.maximumRecordBytes = maximumRecordBytes

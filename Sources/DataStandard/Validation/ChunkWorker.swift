@@ -464,9 +464,28 @@ struct ChunkWorker {
     mutating func collect() {
         for index in 0..<collectSlots.count {
             let slot = collectSlots[index]
-            let length = cellCount[slot]
-            outcome.collected.append(length > 0 ? ValueHasher.hash(cellPointer[slot], length) : .none)
+            let scope = context.collectScopes[index]
+            outcome.collected.append(scope.isEmpty ? valueHash(slot) : scopedHash(slot, scope))
         }
+    }
+
+    /// The hash of one cell, `.none` when it is empty.
+    @inline(__always)
+    func valueHash(_ slot: Int) -> ValueHash {
+        let length = cellCount[slot]
+        return length > 0 ? ValueHasher.hash(cellPointer[slot], length) : .none
+    }
+
+    /// The hash of a cell within the cells of its scope (a composite reference); `.none` when any is empty.
+    func scopedHash(_ slot: Int, _ scope: [Int]) -> ValueHash {
+        var hasher = ValueHasher(seed: 0x5245_4653)
+        for scoped in scope {
+            guard scoped >= 0, cellCount[scoped] > 0 else { return .none }
+            hasher.combine(cellPointer[scoped], cellCount[scoped])
+        }
+        guard cellCount[slot] > 0 else { return .none }
+        hasher.combine(cellPointer[slot], cellCount[slot])
+        return hasher.finalize()
     }
 
     mutating func validateRecord() {
@@ -520,9 +539,17 @@ struct ChunkWorker {
                 outcome.tally.referencesNotChecked &+= 1
                 continue
             }
+            let scope = context.referenceScopes[position]
+            let hash = scope.isEmpty ? ValueHasher.hash(cellPointer[slot], length) : scopedHash(slot, scope)
+            if hash == .none {
+                // A scope field is empty: the composite reference cannot be resolved either way.
+                slotReferencesNotChecked[slot] &+= 1
+                outcome.tally.referencesNotChecked &+= 1
+                continue
+            }
             slotReferencesChecked[slot] &+= 1
             outcome.tally.referencesChecked &+= 1
-            if set.contains(ValueHasher.hash(cellPointer[slot], length)) {
+            if set.contains(hash) {
                 slotReferencesResolved[slot] &+= 1
                 outcome.tally.referencesResolved &+= 1
             } else {

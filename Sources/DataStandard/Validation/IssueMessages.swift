@@ -127,6 +127,12 @@ enum IssueMessages {
 
     static func reference(_ field: FieldSpec, _ reference: FieldReference) -> LocalizedText {
         let name = fieldName(field)
+        if !reference.scope.isEmpty {
+            let scope = reference.scope.joined(separator: ", ")
+            return LocalizedText(
+                zh: "\(name.zh)连同 \(scope) 在输入的 \(reference.entity) 中找不到对应记录",
+                en: "\(name.en) together with \(scope) matches no record of \(reference.entity) in the input")
+        }
         return LocalizedText(
             zh: "\(name.zh)引用的值在输入的 \(reference.entity).\(reference.field) 中不存在",
             en: "\(name.en) refers to a value not found in \(reference.entity).\(reference.field) of the input")

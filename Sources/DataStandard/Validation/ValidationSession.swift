@@ -54,13 +54,29 @@ final class ValidationSession {
         self.onIssue = onIssue
     }
 
+    /// Values of one entity that references of other inputs point at: a field, or a field within the scope fields
+    /// of a composite reference (`ref: {entity, field, with: [...]}`).
+    struct CollectTarget {
+        /// `entity.field`, or `entity.field@scope,…` for a composite reference.
+        var key: String
+        /// The slot of the referenced field.
+        var slot: Int
+        /// The slots of the scope fields, in the reference's order.
+        var scope: [Int]
+
+        static func key(_ reference: FieldReference) -> String {
+            let base = reference.entity + "." + reference.field
+            return reference.scope.isEmpty ? base : base + "@" + reference.scope.joined(separator: ",")
+        }
+    }
+
     /// One file to read: a pre-pass that only collects referenced values, or a validation.
     struct Step {
         enum Kind {
-            /// Collect the values of `slot` into `referenceValues[key]`.
-            case collect(key: String, slot: Int)
-            /// Validate, collecting the values of `collectSlots`.
-            case validate(collectSlots: [Int])
+            /// Collect the values of `target` into `referenceValues[target.key]`.
+            case collect(target: CollectTarget)
+            /// Validate, collecting the values of `targets`.
+            case validate(collect: [CollectTarget])
         }
 
         var input: ValidationInput
@@ -159,11 +175,26 @@ final class ValidationSession {
         }
         for entity in order { visit(entity) }
 
-        var wanted: Set<String> = []
+        func target(_ reference: FieldReference) -> CollectTarget? {
+            guard let fields = plans[reference.entity]?.entity.fields,
+                let slot = fields.firstIndex(where: { $0.id == reference.field })
+            else { return nil }
+            var scope: [Int] = []
+            for id in reference.scope {
+                guard let scoped = fields.firstIndex(where: { $0.id == id }) else { return nil }
+                scope.append(scoped)
+            }
+            return CollectTarget(key: CollectTarget.key(reference), slot: slot, scope: scope)
+        }
+        var wanted: [String: [CollectTarget]] = [:]
+        var wantedKeys: Set<String> = []
         for entity in sorted {
             for field in plans[entity]?.entity.fields ?? [] {
-                if let reference = field.reference, sources[reference.entity] != nil {
-                    wanted.insert(reference.entity + "." + reference.field)
+                if let reference = field.reference, sources[reference.entity] != nil, let target = target(reference),
+                    !wantedKeys.contains(target.key)
+                {
+                    wantedKeys.insert(target.key)
+                    wanted[reference.entity, default: []].append(target)
                 }
             }
         }
@@ -173,28 +204,23 @@ final class ValidationSession {
             guard let plan = plans[entity], let entityInputs = sources[entity] else { continue }
             for field in plan.entity.fields {
                 guard let reference = field.reference, let targetInputs = sources[reference.entity],
-                    let targetPlan = plans[reference.entity],
-                    let targetSlot = targetPlan.entity.fields.firstIndex(where: { $0.id == reference.field })
+                    let targetPlan = plans[reference.entity], let target = target(reference)
                 else { continue }
-                let key = reference.entity + "." + reference.field
-                if available.contains(key) { continue }
-                available.insert(key)
+                if available.contains(target.key) { continue }
+                available.insert(target.key)
                 for (index, input) in targetInputs.enumerated() {
                     steps.append(
                         Step(
-                            input: input, plan: targetPlan, kind: .collect(key: key, slot: targetSlot),
+                            input: input, plan: targetPlan, kind: .collect(target: target),
                             isFirst: index == 0, isLast: index == targetInputs.count - 1))
                 }
             }
-            let collectSlots = plan.entity.fields.indices.filter { slot in
-                let key = entity + "." + plan.entity.fields[slot].id
-                return wanted.contains(key) && !available.contains(key)
-            }
-            for slot in collectSlots { available.insert(entity + "." + plan.entity.fields[slot].id) }
+            let collect = (wanted[entity] ?? []).filter { !available.contains($0.key) }
+            for target in collect { available.insert(target.key) }
             for (index, input) in entityInputs.enumerated() {
                 steps.append(
                     Step(
-                        input: input, plan: plan, kind: .validate(collectSlots: collectSlots), isFirst: index == 0,
+                        input: input, plan: plan, kind: .validate(collect: collect), isFirst: index == 0,
                         isLast: index == entityInputs.count - 1))
             }
         }
@@ -204,18 +230,18 @@ final class ValidationSession {
     private func open(_ step: Step) throws -> OpenFile {
         let plan = step.plan
         let collectOnly: Bool
-        let collectSlots: [Int]
+        let collectTargets: [CollectTarget]
         switch step.kind {
-        case .collect(_, let slot):
+        case .collect(let target):
             collectOnly = true
-            collectSlots = [slot]
-        case .validate(let slots):
+            collectTargets = [target]
+        case .validate(let targets):
             collectOnly = false
-            collectSlots = slots
+            collectTargets = targets
         }
         if step.isFirst {
             currentRun = EntityRun(plan: plan)
-            currentSets = collectSlots.map { _ in ValueHashSet(minimumCapacity: 1 << 16) }
+            currentSets = collectTargets.map { _ in ValueHashSet(minimumCapacity: 1 << 16) }
             if let currentRun, !collectOnly { runs.append(currentRun) }
         }
         let run = currentRun ?? EntityRun(plan: plan)
@@ -276,11 +302,19 @@ final class ValidationSession {
         }
         let references: [FrozenValueSet?] = plan.referenceSlots.map { slot in
             guard let reference = plan.entity.fields[slot].reference else { return nil }
-            return referenceValues[reference.entity + "." + reference.field]
+            return referenceValues[CollectTarget.key(reference)]
+        }
+        // The scope fields of composite references, as slots of this entity (-1: not a field; the linter reports it).
+        let referenceScopes: [[Int]] = plan.referenceSlots.map { slot in
+            (plan.entity.fields[slot].reference?.scope ?? []).map { id in
+                plan.entity.fields.firstIndex { $0.id == id } ?? -1
+            }
         }
         let context = InputContext(
             plan: plan, file: fileName, format: reader.format, encodingName: reader.encodingName,
-            columnSlots: columnSlots, missingSlots: missingSlots, references: references, collectSlots: collectSlots,
+            columnSlots: columnSlots, missingSlots: missingSlots, references: references,
+            referenceScopes: referenceScopes, collectSlots: collectTargets.map(\.slot),
+            collectScopes: collectTargets.map(\.scope),
             asOfDay: options.asOf?.daysSinceEpoch, revealsSensitiveValues: options.revealsSensitiveValues,
             maximumRecordBytes: options.maximumRecordBytes, collectOnly: collectOnly,
             checksUTF8: reader.encodingName == "utf-8")
@@ -295,9 +329,9 @@ final class ValidationSession {
         currentSets = file.merger.collected
         guard let run = currentRun else { return }
         switch step.kind {
-        case .collect(let key, _):
-            if step.isLast, let set = currentSets.first { referenceValues[key] = FrozenValueSet(set) }
-        case .validate(let collectSlots):
+        case .collect(let target):
+            if step.isLast, let set = currentSets.first { referenceValues[target.key] = FrozenValueSet(set) }
+        case .validate(let targets):
             run.ordinal += file.merger.records
             files.append(
                 ValidationReport.File(
@@ -305,9 +339,8 @@ final class ValidationSession {
                     encoding: file.reader.encodingName, records: file.merger.records,
                     bytes: file.size ?? file.reader.fileBytes))
             if step.isLast {
-                for (position, slot) in collectSlots.enumerated() {
-                    referenceValues[step.plan.entity.id + "." + step.plan.entity.fields[slot].id] = FrozenValueSet(
-                        currentSets[position])
+                for (position, target) in targets.enumerated() {
+                    referenceValues[target.key] = FrozenValueSet(currentSets[position])
                 }
             }
         }
