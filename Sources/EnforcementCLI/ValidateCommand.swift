@@ -222,7 +222,9 @@ struct QualityText {
                     + "completeness \(percent(entity.completeness)), validity \(percent(entity.validity)), "
                     + "consistency \(percent(entity.consistency)), uniqueness \(percent(entity.uniqueness)), "
                     + "timeliness \(percent(entity.timeliness)), references \(percent(entity.referentialIntegrity))")
-            let worst = entity.fields.filter { $0.validity.value < 1 || $0.completeness.value < 1 }
+            let worst = entity.fields
+                .filter { $0.validity.value < 1 || $0.completeness.value < 1 }
+                .filter { !($0.isExtension && $0.completeness.numerator == 0) }  // another city's extension
                 .sorted { $0.validity.value * $0.completeness.value < $1.validity.value * $1.completeness.value }
                 .prefix(5)
             for field in worst {

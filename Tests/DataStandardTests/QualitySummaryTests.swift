@@ -54,3 +54,24 @@ struct QualitySummaryTests {
         #expect(String(decoding: try JSONEncoder().encode(issues[0]), as: UTF8.self).contains("\"ruleId\""))
     }
 }
+
+/// A city's extension fields don't lower the completeness of another city's records.
+struct ExtensionCompletenessTests {
+    @Test func extensionFieldsAreMeasuredButNotCountedInTheEntity() throws {
+        let standard = try #require(EntityDriftTests.standard)
+        let entity = try #require(standard.entity("regulated_entity"))
+        let extensionFields = entity.fields.filter { $0.id.hasPrefix("cd_") }
+        #expect(!extensionFields.isEmpty)
+        let file = EntityDriftTests.repositorySpecs.deletingLastPathComponent().appendingPathComponent(
+            "Examples/sample-data/regulated_entity.csv")
+        let validator = try RecordValidator(
+            standard: standard, entity: "regulated_entity", options: ValidatorFixture.options())
+        let report = try validator.validate(files: [file])
+        let quality = try #require(report.quality.entity("regulated_entity"))
+        let coreCount = entity.fields.count - extensionFields.count
+        #expect(quality.completeness.denominator == report.records * coreCount)
+        let flagged = Set(quality.fields.filter(\.isExtension).map(\.field))
+        #expect(flagged == Set(extensionFields.map(\.id)))
+        #expect(quality.fields.first { $0.field == "cd_grid_code" }?.completeness.numerator == 0)
+    }
+}

@@ -64,6 +64,9 @@ public struct QualitySummary: Hashable, Sendable, Codable {
         public var referentialIntegrity: Ratio?
         /// Reference values not checked because the referenced entity was not among the inputs.
         public var referencesNotChecked: Int
+        /// Whether a city extension added the field to a core entity; such fields don't count in the entity's
+        /// completeness.
+        public var isExtension: Bool
 
         /// Creates a field summary.
         public init(
@@ -72,7 +75,8 @@ public struct QualitySummary: Hashable, Sendable, Codable {
             validity: Ratio,
             uniqueness: Ratio? = nil,
             referentialIntegrity: Ratio? = nil,
-            referencesNotChecked: Int = 0
+            referencesNotChecked: Int = 0,
+            isExtension: Bool = false
         ) {
             self.field = field
             self.completeness = completeness
@@ -80,6 +84,7 @@ public struct QualitySummary: Hashable, Sendable, Codable {
             self.uniqueness = uniqueness
             self.referentialIntegrity = referentialIntegrity
             self.referencesNotChecked = referencesNotChecked
+            self.isExtension = isExtension
         }
     }
 

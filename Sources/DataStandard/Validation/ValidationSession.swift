@@ -375,7 +375,12 @@ final class ValidationSession {
             report.referencesNotChecked += tally.referencesNotChecked
             let fieldCount = plan.checks.count
             let requiredSlots = plan.checks.indices.filter { plan.checks[$0].isRequired }
+            // Fields a city extension adds to a core entity are optional to everybody else: they are measured per
+            // field, but the entity's completeness counts the core fields only.
+            let isExtension = plan.entity.fields.map { plan.entity.namespace == nil && plan.isExtensionColumn($0.id) }
+            let coreSlots = (0..<fieldCount).filter { !isExtension[$0] }
             let filled = tally.filled.reduce(0, +)
+            let coreFilled = coreSlots.map { tally.filled[$0] }.reduce(0, +)
             let uniqueChecked = Set(plan.uniqueSlots + (plan.keySlots.count == 1 ? plan.keySlots : []))
             var fields: [QualitySummary.Field] = []
             for slot in 0..<fieldCount {
@@ -390,12 +395,12 @@ final class ValidationSession {
                             ? .init(tally.filled[slot] - tally.duplicates[slot], of: tally.filled[slot]) : nil,
                         referentialIntegrity: hasReference
                             ? .init(tally.slotReferencesResolved[slot], of: tally.slotReferencesChecked[slot]) : nil,
-                        referencesNotChecked: tally.slotReferencesNotChecked[slot]))
+                        referencesNotChecked: tally.slotReferencesNotChecked[slot], isExtension: isExtension[slot]))
             }
             entities.append(
                 QualitySummary.Entity(
                     entity: plan.entity.id, records: tally.records, validRecords: tally.validRecords,
-                    completeness: .init(filled, of: tally.records * fieldCount),
+                    completeness: .init(coreFilled, of: tally.records * coreSlots.count),
                     requiredCompleteness: .init(
                         requiredSlots.map { tally.filled[$0] }.reduce(0, +), of: tally.records * requiredSlots.count),
                     validity: .init(tally.valid.reduce(0, +), of: filled),
