@@ -23,15 +23,6 @@ struct CalendarOptions: ParsableArguments {
     }
 }
 
-/// Runs a calendar question, turning an unknown year into a clear failure (exit 2).
-private func answer<T>(_ body: () throws(CalendarError) -> T) throws -> T {
-    do {
-        return try body()
-    } catch {
-        throw CLIFailure(message: "\(error.message) / \(error.messageZH)")
-    }
-}
-
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calendar",
@@ -43,6 +34,15 @@ struct CalendarCommand: ParsableCommand {
             """,
         subcommands: [AddWorkingDays.self, AddDays.self, IsWorkingDay.self, WorkingDaysBetween.self]
     )
+
+    /// Runs a calendar question, turning an unknown year into a clear failure (exit 2).
+    static func answerOrFail<T>(_ body: () throws(CalendarError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw CLIFailure(message: "\(error.message) / \(error.messageZH)")
+        }
+    }
 
     struct DateResult: Encodable {
         var from: String
@@ -57,17 +57,12 @@ struct CalendarCommand: ParsableCommand {
             abstract: "The date N working days after --from (e.g. 5 working days for a hearing request)."
         )
 
-        @Option(help: "The day of the event (YYYY-MM-DD); it is not counted.") var from: CivilDate
-        @Option(help: "The number of working days.") var days: Int
-        @OptionGroup var calendar: CalendarOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var period: PeriodOptions
 
         func run() throws {
-            let calendar = try calendar.load()
-            let date = try answer { () throws(CalendarError) in try calendar.addingWorkingDays(days, to: from) }
-            try emit(
-                DateResult(from: from.description, days: days, date: date.description, weekday: "\(date.weekday)"),
-                output)
+            try period.answer { calendar, days, from throws(CalendarError) in
+                try calendar.addingWorkingDays(days, to: from)
+            }
         }
     }
 
@@ -78,17 +73,12 @@ struct CalendarCommand: ParsableCommand {
                 "The end of a period of N calendar days from --from, moved to the next working day if it ends on a rest day."
         )
 
-        @Option(help: "The day of the event (YYYY-MM-DD); it is not counted.") var from: CivilDate
-        @Option(help: "The number of calendar days.") var days: Int
-        @OptionGroup var calendar: CalendarOptions
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var period: PeriodOptions
 
         func run() throws {
-            let calendar = try calendar.load()
-            let date = try answer { () throws(CalendarError) in try calendar.addingCalendarDays(days, to: from) }
-            try emit(
-                DateResult(from: from.description, days: days, date: date.description, weekday: "\(date.weekday)"),
-                output)
+            try period.answer { calendar, days, from throws(CalendarError) in
+                try calendar.addingCalendarDays(days, to: from)
+            }
         }
     }
 
@@ -111,7 +101,7 @@ struct CalendarCommand: ParsableCommand {
         func run() throws {
             let calendar = try calendar.load()
             let day = date
-            let result = try answer { () throws(CalendarError) in
+            let result = try CalendarCommand.answerOrFail { () throws(CalendarError) in
                 Result(
                     date: day.description, workingDay: try calendar.isWorkingDay(day), weekday: "\(day.weekday)",
                     holiday: try calendar.holidayName(on: day), makeUpWorkingDay: try calendar.isMakeUpWorkingDay(day))
@@ -145,17 +135,35 @@ struct CalendarCommand: ParsableCommand {
         func run() throws {
             let calendar = try calendar.load()
             let (start, end) = (from, to)
-            let count = try answer { () throws(CalendarError) in try calendar.workingDays(from: start, to: end) }
+            let count = try CalendarCommand.answerOrFail { () throws(CalendarError) in
+                try calendar.workingDays(from: start, to: end)
+            }
             let result = Result(from: from.description, to: to.description, workingDays: count)
             if output.isJSON { try printJSON(result) } else { print("\(count) working days") }
         }
     }
 }
 
-private func emit(_ result: CalendarCommand.DateResult, _ output: OutputOptions) throws {
-    if output.isJSON {
-        try printJSON(result)
-    } else {
-        print("\(result.date) (\(result.weekday))")
+/// `--from`, `--days` and the output of the period commands.
+struct PeriodOptions: ParsableArguments {
+    @Option(help: "The day of the event (YYYY-MM-DD); it is not counted.") var from: CivilDate
+    @Option(help: "The number of days.") var days: Int
+    @OptionGroup var calendar: CalendarOptions
+    @OptionGroup var output: OutputOptions
+
+    /// Computes the end of the period and prints it.
+    func answer(
+        _ compute: (WorkingDayCalendar, Int, CivilDate) throws(CalendarError) -> CivilDate
+    ) throws {
+        let calendar = try calendar.load()
+        let (days, from) = (days, from)
+        let date = try CalendarCommand.answerOrFail { () throws(CalendarError) in try compute(calendar, days, from) }
+        let result = CalendarCommand.DateResult(
+            from: from.description, days: days, date: date.description, weekday: "\(date.weekday)")
+        if output.isJSON {
+            try printJSON(result)
+        } else {
+            print("\(result.date) (\(result.weekday))")
+        }
     }
 }
