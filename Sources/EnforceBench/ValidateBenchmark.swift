@@ -39,11 +39,17 @@ struct ValidateBenchmark: AsyncParsableCommand {
     @Option(help: "Chunks validated at once (default: the number of processors).")
     var workers: Int?
 
+    @Option(help: "The size of the blocks the input is read and validated in, in bytes (default: the validator's).")
+    var chunkSize: Int?
+
     @Option(help: "The reference date of timeliness.")
     var asOf = "2026-11-29"
 
     @Option(help: "The target rate in records per second.")
     var target = 1_000_000
+
+    @Flag(help: "Validate on the calling thread with the synchronous API (for profilers such as valgrind).")
+    var inline = false
 
     func run() async throws {
         let specsDirectory = specs.map { URL(fileURLWithPath: $0) }
@@ -65,6 +71,8 @@ struct ValidateBenchmark: AsyncParsableCommand {
         let csv = directory.appendingPathComponent("\(entity).csv")
         let defectsFile = directory.appendingPathComponent("defects.jsonl")
         var planted: [SyntheticRecordGenerator.Defect] = []
+        let generationStart = ContinuousClock.now
+        var generationSeconds: Double?
         if reuseData != nil {
             let text = try String(contentsOf: defectsFile, encoding: .utf8)
             for line in text.split(separator: "\n") {
@@ -74,6 +82,9 @@ struct ValidateBenchmark: AsyncParsableCommand {
             var generator = try SyntheticRecordGenerator(
                 standard: standard, entity: entity, asOf: reference, seed: seed)
             planted = try generator.writeCSV(rows: rows, defects: defects, to: csv.path)
+            let generation = generationStart.duration(to: .now)
+            generationSeconds =
+                Double(generation.components.seconds) + Double(generation.components.attoseconds) / 1e18
             if keepData != nil {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
@@ -94,10 +105,13 @@ struct ValidateBenchmark: AsyncParsableCommand {
         var falsePositives = 0
         var options = RecordValidator.Options(asOf: reference)
         if let workers { options.workers = workers }
+        if let chunkSize { options.chunkSize = chunkSize }
         let validator = try RecordValidator(standard: standard, entity: entity, options: options)
+        var usageBefore = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usageBefore)
         let clock = ContinuousClock()
         let start = clock.now
-        let report = try await validator.validate(files: [csv]) { issue in
+        let onIssue: (ValidationIssue) -> Void = { issue in
             issues += 1
             guard let record = issue.recordNumber, let defects = expected[record] else {
                 falsePositives += 1
@@ -111,18 +125,26 @@ struct ValidateBenchmark: AsyncParsableCommand {
                 found.insert(defect)
             }
         }
+        // A synchronous function, so that the synchronous overload is chosen.
+        func validateInline() throws -> ValidationReport { try validator.validate(files: [csv], onIssue: onIssue) }
+        let report = inline ? try validateInline() : try await validator.validate(files: [csv], onIssue: onIssue)
         let elapsed = start.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
+        func cpuSeconds(_ usage: rusage) -> Double {
+            Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+                + Double(usage.ru_stime.tv_usec) / 1e6
+        }
         let result = BenchmarkResult(
             workload: "validate", items: report.records, seconds: seconds,
             ratePerSecond: Double(report.records) / seconds, peakMemoryBytes: Int(usage.ru_maxrss) * 1024,
             target: target, defectsPlanted: planted.count, defectsFound: found.count,
             allDefectsFound: found.count == planted.count, issues: issues, falsePositives: falsePositives,
             errors: report.errors, warnings: report.warnings, qualityScore: report.quality.score,
-            workers: options.workers, bytes: report.files.first?.bytes ?? 0)
+            workers: options.workers, bytes: report.files.first?.bytes ?? 0,
+            cpuSeconds: cpuSeconds(usage) - cpuSeconds(usageBefore), generationSeconds: generationSeconds)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         print(String(decoding: try encoder.encode(result), as: UTF8.self))
@@ -149,4 +171,8 @@ struct BenchmarkResult: Encodable {
     var qualityScore: Double
     var workers: Int
     var bytes: Int
+    /// Processor time (user and system, all threads) spent validating.
+    var cpuSeconds: Double
+    /// The time taken to generate the data (not part of the rate); absent when it was reused.
+    var generationSeconds: Double?
 }

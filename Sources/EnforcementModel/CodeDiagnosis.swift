@@ -94,17 +94,23 @@ enum CodeBytes {
         }
     }
 
-    /// The GB 32100 character for a value 0–30.
+    /// ``usccValue(_:)`` for a byte that is not a digit, without branches: letters skip I, O, S and V; Z and
+    /// anything but a capital letter is -1.
+    @inlinable
+    static func usccLetterValue(_ byte: UInt8) -> Int {
+        let letter = Int(byte) &- 65
+        let skipped = (letter > 8 ? 1 : 0) &+ (letter > 14 ? 1 : 0) &+ (letter > 18 ? 1 : 0) &+ (letter > 21 ? 1 : 0)
+        // I, O, S, V and Z: letters 8, 14, 18, 21 and 25.
+        let forbidden = UInt(bitPattern: letter) >= 26 || (0x224_4100 &>> letter) & 1 == 1
+        return forbidden ? -1 : letter &+ 10 &- skipped
+    }
+
+    /// The GB 32100 character for a value 0–30 (letters skip I, O, S and V).
     @inlinable
     static func usccCharacter(_ value: Int) -> UInt8 {
-        switch value {
-        case 0...9: UInt8(truncatingIfNeeded: value + 48)
-        case 10...17: UInt8(truncatingIfNeeded: value + 55)
-        case 18...22: UInt8(truncatingIfNeeded: value + 56)
-        case 23...25: UInt8(truncatingIfNeeded: value + 57)
-        case 26...27: UInt8(truncatingIfNeeded: value + 58)
-        default: UInt8(truncatingIfNeeded: value + 59)
-        }
+        if value < 10 { return UInt8(truncatingIfNeeded: value &+ 48) }
+        let skipped = (value >= 18 ? 1 : 0) &+ (value >= 23 ? 1 : 0) &+ (value >= 26 ? 1 : 0) &+ (value >= 28 ? 1 : 0)
+        return UInt8(truncatingIfNeeded: value &+ 55 &+ skipped)
     }
 
     /// The GB 32100 weight of position `index` (0–16): 3^index mod 31.

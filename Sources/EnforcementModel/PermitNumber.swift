@@ -28,7 +28,14 @@ public struct PermitNumber: ValidatedCode {
     /// Checks UTF-8 bytes without allocating; returns `nil` when they form a valid permit number.
     @inlinable
     public static func check(_ bytes: UnsafeBufferPointer<UInt8>) -> CodeError.Code? {
-        diagnose(bytes)?.code
+        // The fast path: a valid number; `diagnose` says what is wrong with any other.
+        if bytes.count == 22, let base = bytes.baseAddress, SocialCreditCode.isValid(at: base),
+            CodeBytes.isDigit(base[18]), CodeBytes.isDigit(base[19]), CodeBytes.isDigit(base[20]),
+            CodeBytes.isUppercase(base[21])
+        {
+            return nil
+        }
+        return diagnose(bytes)?.code
     }
 
     @inlinable

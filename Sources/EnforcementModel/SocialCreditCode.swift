@@ -41,7 +41,61 @@ public struct SocialCreditCode: ValidatedCode {
     /// Checks 18 UTF-8 bytes without allocating; returns `nil` when they form a valid USCC.
     @inlinable
     public static func check(_ bytes: UnsafeBufferPointer<UInt8>) -> CodeError.Code? {
-        diagnose(bytes)?.code
+        if bytes.count == 18, let base = bytes.baseAddress, isValid(at: base) { return nil }
+        return diagnose(bytes)?.code
+    }
+
+    /// Whether the 18 bytes at `base` form a valid USCC: the fast path of ``check(_:)``, unrolled, with no table for
+    /// digits (the common case); ``diagnose(_:)`` says what is wrong with any other.
+    @inlinable
+    static func isValid(at base: UnsafePointer<UInt8>) -> Bool {
+        // Negative when a character is out of the alphabet (its value is -1) or a division character is not a digit.
+        var flags = 0
+        @inline(__always) func value(_ index: Int) -> Int {
+            let byte = base[index]
+            let digit = Int(byte) &- 48
+            let value = UInt(bitPattern: digit) < 10 ? digit : CodeBytes.usccLetterValue(byte)
+            flags |= value
+            return value
+        }
+        /// The GB 11714 value (letters count A = 10 … Z = 35, without gaps) of a character in the alphabet.
+        @inline(__always) func organizationValue(_ index: Int, _ value: Int) -> Int {
+            value < 10 ? value : Int(base[index]) &- 55
+        }
+        let value0 = value(0)
+        let value1 = value(1)
+        let value2 = value(2)
+        let value3 = value(3)
+        let value4 = value(4)
+        let value5 = value(5)
+        let value6 = value(6)
+        let value7 = value(7)
+        flags |= (9 &- value2) | (9 &- value3) | (9 &- value4) | (9 &- value5) | (9 &- value6) | (9 &- value7)
+        let value8 = value(8)
+        let value9 = value(9)
+        let value10 = value(10)
+        let value11 = value(11)
+        let value12 = value(12)
+        let value13 = value(13)
+        let value14 = value(14)
+        let value15 = value(15)
+        let value16 = value(16)
+        if flags < 0 { return false }
+        // Weights 3^i mod 31.
+        var sum = value0 &+ value1 &* 3 &+ value2 &* 9 &+ value3 &* 27 &+ value4 &* 19 &+ value5 &* 26
+        sum &+= value6 &* 16 &+ value7 &* 17 &+ value8 &* 20 &+ value9 &* 29 &+ value10 &* 25 &+ value11 &* 13
+        sum &+= value12 &* 8 &+ value13 &* 24 &+ value14 &* 10 &+ value15 &* 30 &+ value16 &* 28
+        // The expected check character is in the alphabet: equal to it, the last one is too.
+        if base[17] != CodeBytes.usccCharacter((31 &- sum % 31) % 31) { return false }
+        // The embedded organisation code (characters 9–17): weights 3, 7, 9, 10, 5, 8, 4, 2.
+        var organization = organizationValue(8, value8) &* 3 &+ organizationValue(9, value9) &* 7
+        organization &+= organizationValue(10, value10) &* 9 &+ organizationValue(11, value11) &* 10
+        organization &+= organizationValue(12, value12) &* 5 &+ organizationValue(13, value13) &* 8
+        organization &+= organizationValue(14, value14) &* 4 &+ organizationValue(15, value15) &* 2
+        let check = 11 &- organization % 11
+        let expected =
+            check == 10 ? UInt8(ascii: "X") : check == 11 ? UInt8(ascii: "0") : UInt8(truncatingIfNeeded: check &+ 48)
+        return base[16] == expected
     }
 
     /// Computes the check character (character 18) for the first 17 characters of a USCC.

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -5,20 +7,60 @@
 /// A block of UTF-8 bytes holding whole records, handed from the reader to one worker.
 ///
 /// `@unchecked Sendable`: the reader writes the bytes before the buffer is shared and nobody writes them after;
-/// workers and the merger only read. Sixteen zero bytes past `capacity` let word-wise scans overrun safely.
+/// workers and the merger only read. 64 zero bytes past `capacity` let word- and block-wise scans overrun safely.
+///
+/// Large blocks are recycled: a block freed when its chunk is merged serves a chunk read later, so that reading
+/// does not pay for fresh pages (a page fault and a zeroed page every 4 KiB). At most ``spareLimit`` blocks wait;
+/// ``releaseSpareBlocks()`` frees them at the end of a validation.
 final class ChunkBuffer: @unchecked Sendable {
-    static let padding = 16
+    static let padding = 64
+    /// Blocks at least this large are recycled.
+    static let recycledSize = 256 * 1024
+    static let spareLimit = 6
 
     let pointer: UnsafeMutablePointer<UInt8>
     let capacity: Int
 
+    /// Freed blocks (addresses) by capacity.
+    private static let spare = Mutex<[(address: UInt, capacity: Int)]>([])
+
     init(capacity: Int) {
         self.capacity = capacity
-        pointer = .allocate(capacity: capacity + Self.padding)
+        pointer = Self.takeSpare(capacity) ?? .allocate(capacity: capacity + Self.padding)
         (pointer + capacity).initialize(repeating: 0, count: Self.padding)
     }
 
-    deinit { pointer.deallocate() }
+    deinit {
+        if !Self.keepSpare(pointer, capacity) { pointer.deallocate() }
+    }
+
+    private static func takeSpare(_ capacity: Int) -> UnsafeMutablePointer<UInt8>? {
+        guard capacity >= recycledSize else { return nil }
+        let address = spare.withLock { blocks -> UInt? in
+            guard let index = blocks.lastIndex(where: { $0.capacity == capacity }) else { return nil }
+            return blocks.remove(at: index).address
+        }
+        return address.flatMap { UnsafeMutablePointer(bitPattern: $0) }
+    }
+
+    private static func keepSpare(_ pointer: UnsafeMutablePointer<UInt8>, _ capacity: Int) -> Bool {
+        guard capacity >= recycledSize else { return false }
+        let address = UInt(bitPattern: pointer)
+        return spare.withLock { blocks in
+            guard blocks.count < spareLimit else { return false }
+            blocks.append((address, capacity))
+            return true
+        }
+    }
+
+    /// Frees the blocks waiting to be recycled.
+    static func releaseSpareBlocks() {
+        let addresses = spare.withLock { blocks in
+            defer { blocks.removeAll() }
+            return blocks.map(\.address)
+        }
+        for address in addresses { UnsafeMutablePointer<UInt8>(bitPattern: address)?.deallocate() }
+    }
 }
 
 /// A place where bytes come from: a file descriptor or memory.

@@ -144,7 +144,11 @@ final class InputReader {
         rawFileOffset = bomLength
     }
 
-    /// Reads decoded UTF-8 bytes; 0 only at the end.
+    /// Room left unfilled at the end of a buffer when decoding: the decoder writes whole characters (up to 4 bytes,
+    /// 3 for U+FFFD), so with less room it could make no progress, and 0 bytes would read as the end of the input.
+    private var decodingSlack: Int { decoder == nil ? 0 : 8 }
+
+    /// Reads decoded UTF-8 bytes; 0 only at the end (when decoding, `count` must be at least ``decodingSlack``).
     private func readDecoded(into destination: UnsafeMutablePointer<UInt8>, count: Int) throws(DataStandardError) -> Int
     {
         guard let decoder else {
@@ -214,7 +218,7 @@ final class InputReader {
             let start = block.count
             block += [UInt8](repeating: 0, count: step)
             var count = start
-            while count < block.count {
+            while count < block.count - decodingSlack {
                 let got = try block.withUnsafeMutableBufferPointer { buffer throws(DataStandardError) in
                     guard let base = buffer.baseAddress else { return 0 }
                     return try readDecoded(into: base + count, count: buffer.count - count)
@@ -300,7 +304,7 @@ final class InputReader {
         }
         carry = []
         while true {
-            while count < capacity && !inputEnded {
+            while count < capacity - decodingSlack && !inputEnded {
                 let got = try readDecoded(into: buffer.pointer + count, count: capacity - count)
                 if got == 0 { inputEnded = true } else { count += got }
             }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Finds byte sequences that are not valid UTF-8.
 enum UTF8Validation {
     /// A shift-based DFA: `state = (transitions[byte] >> state) & 63`, states being multiples of 6. State 0 accepts;
@@ -48,41 +52,129 @@ enum UTF8Validation {
 
     /// Whether `[start, end)` is entirely valid UTF-8 (fast path; ``scan(_:from:to:invalid:)`` locates errors).
     ///
-    /// Long ranges are split at a line feed (no sequence spans one) and the halves run as two interleaved DFA
-    /// chains, which doubles the work the processor overlaps.
+    /// Text of ASCII, 2-byte and 3-byte sequences (Chinese) is checked 16 bytes at a time
+    /// (``isValidVectorized(_:from:to:)``); text with the lead bytes that need more (4-byte sequences, E0, ED) goes
+    /// to the DFA.
     static func isValid(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        if let valid = isValidVectorized(base, from: start, to: end) { return valid }
+        return isValidByDFA(base, from: start, to: end)
+    }
+
+    /// Bit 7 of each byte: set when that byte of `value` is zero.
+    @inline(__always)
+    static func zeroBytes(_ value: SIMD16<UInt8>) -> SIMD16<UInt8> { (value &- 1) & ~value }
+
+    /// Whether `[start, end)` is valid UTF-8, by 16-byte vectors; `nil` when it holds a byte the vectors leave to the
+    /// DFA: F0–FF (4-byte sequences and bytes never valid), E0 and ED (whose second byte has a narrower range), C0
+    /// and C1 (never valid).
+    ///
+    /// Without those, a text is valid exactly when every continuation byte (10xxxxxx) follows a lead byte C2–DF by
+    /// one byte or a lead E1–EF by one or two, and no other byte does: each vector of bytes is compared with the
+    /// vectors one and two bytes earlier. Only bit 7 of each lane is used.
+    static func isValidVectorized(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Bool? {
+        let table = Self.table.rows
+        if end - start < 64 { return run(table, base, start, end, 0) == 0 }
+        // The first bytes by the DFA, up to a character boundary at least two bytes in, so that every vector can
+        // look two bytes back.
+        var position = start
+        var state: UInt64 = 0
+        while position < start + 2 || state != 0 {
+            state = (table[Int(base[position])] >> state) & 63
+            position &+= 1
+            if state == errorState { return false }
+        }
+        let vectorStart = position
+        let raw = UnsafeRawPointer(base)
+        var errors = SIMD16<UInt8>(repeating: 0)
+        var rare = SIMD16<UInt8>(repeating: 0)
+        while position &+ 16 <= end {
+            let bytes = raw.loadUnaligned(fromByteOffset: position, as: SIMD16<UInt8>.self)
+            let before1 = raw.loadUnaligned(fromByteOffset: position &- 1, as: SIMD16<UInt8>.self)
+            let before2 = raw.loadUnaligned(fromByteOffset: position &- 2, as: SIMD16<UInt8>.self)
+            // Bit 6 (then 5 and 4) moved to bit 7 by doubling.
+            let bit6 = bytes &+ bytes
+            let continuation = bytes & ~bit6
+            let lead1 = before1 & (before1 &+ before1)  // C0–FF one byte back
+            let doubled2 = before2 &+ before2
+            let lead2 = before2 & doubled2 & (doubled2 &+ doubled2)  // E0–FF two bytes back
+            errors |= continuation ^ (lead1 | lead2)
+            let bit5 = bit6 &+ bit6
+            let bit4 = bit5 &+ bit5
+            rare |=
+                (bytes & bit6 & bit5 & bit4) | zeroBytes(bytes ^ 0xE0) | zeroBytes(bytes ^ 0xED)
+                | zeroBytes((bytes & 0xFE) ^ 0xC0)
+            position &+= 16
+        }
+        let errorWords = unsafeBitCast(errors, to: (UInt64, UInt64).self)
+        let rareWords = unsafeBitCast(rare, to: (UInt64, UInt64).self)
+        if (rareWords.0 | rareWords.1) & 0x8080_8080_8080_8080 != 0 { return nil }
+        if (errorWords.0 | errorWords.1) & 0x8080_8080_8080_8080 != 0 { return false }
+        // The rest by the DFA, from the start of the last character the vectors saw (which may be incomplete).
+        if position > vectorStart {
+            position &-= 1
+            while position > vectorStart && base[position] & 0xC0 == 0x80 { position &-= 1 }
+        }
+        return run(table, base, position, end, 0) == 0
+    }
+
+    /// Whether `[start, end)` is entirely valid UTF-8, by the DFA.
+    ///
+    /// Long ranges are split at line feeds (no sequence spans one) into four parts that run as four interleaved DFA
+    /// chains: each step waits on the previous one's table load, so independent chains keep the processor busy.
+    static func isValidByDFA(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Bool {
         let table = Self.table.rows
         if end - start < 4096 { return run(table, base, start, end, 0) == 0 }
-        var middle = start + (end - start) / 2
-        while middle < end && base[middle] != 0x0A { middle += 1 }
-        if middle >= end { return run(table, base, start, end, 0) == 0 }
-        middle += 1
-        // Interleave: word by word over both halves.
+        // Part k starts just after the first line feed at or past k quarters of the range.
+        func boundary(_ quarter: Int, after previous: Int) -> Int {
+            let target = max(previous, start + (end - start) / 4 * quarter)
+            guard target < end, let found = memchr(base + target, 0x0A, end - target) else { return end }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        let start1 = boundary(1, after: start)
+        let start2 = boundary(2, after: start1)
+        let start3 = boundary(3, after: start2)
         var first = start
-        var second = middle
-        var stateA: UInt64 = 0
-        var stateB: UInt64 = 0
+        var second = start1
+        var third = start2
+        var fourth = start3
+        var state1: UInt64 = 0
+        var state2: UInt64 = 0
+        var state3: UInt64 = 0
+        var state4: UInt64 = 0
         let raw = UnsafeRawPointer(base)
-        let length = min(middle - start, end - middle) & ~7
-        let stopA = start + length
-        while first < stopA {
-            let wordA = raw.loadUnaligned(fromByteOffset: first, as: UInt64.self)
-            let wordB = raw.loadUnaligned(fromByteOffset: second, as: UInt64.self)
-            if (wordA | wordB) & 0x8080_8080_8080_8080 != 0 || stateA | stateB != 0 {
-                var shiftedA = wordA
-                var shiftedB = wordB
+        let length = min(start1 - start, start2 - start1, start3 - start2, end - start3) & ~7
+        let stop = start + length
+        while first < stop {
+            let word1 = raw.loadUnaligned(fromByteOffset: first, as: UInt64.self)
+            let word2 = raw.loadUnaligned(fromByteOffset: second, as: UInt64.self)
+            let word3 = raw.loadUnaligned(fromByteOffset: third, as: UInt64.self)
+            let word4 = raw.loadUnaligned(fromByteOffset: fourth, as: UInt64.self)
+            if (word1 | word2 | word3 | word4) & 0x8080_8080_8080_8080 != 0 || state1 | state2 | state3 | state4 != 0 {
+                var shifted1 = word1
+                var shifted2 = word2
+                var shifted3 = word3
+                var shifted4 = word4
                 for _ in 0..<8 {
-                    stateA = (table[Int(shiftedA & 0xFF)] >> stateA) & 63
-                    stateB = (table[Int(shiftedB & 0xFF)] >> stateB) & 63
-                    shiftedA >>= 8
-                    shiftedB >>= 8
+                    state1 = (table[Int(shifted1 & 0xFF)] >> state1) & 63
+                    state2 = (table[Int(shifted2 & 0xFF)] >> state2) & 63
+                    state3 = (table[Int(shifted3 & 0xFF)] >> state3) & 63
+                    state4 = (table[Int(shifted4 & 0xFF)] >> state4) & 63
+                    shifted1 >>= 8
+                    shifted2 >>= 8
+                    shifted3 >>= 8
+                    shifted4 >>= 8
                 }
-                if stateA == errorState || stateB == errorState { return false }
+                if state1 == errorState || state2 == errorState || state3 == errorState || state4 == errorState {
+                    return false
+                }
             }
             first &+= 8
             second &+= 8
+            third &+= 8
+            fourth &+= 8
         }
-        return run(table, base, first, middle, stateA) == 0 && run(table, base, second, end, stateB) == 0
+        return run(table, base, first, start1, state1) == 0 && run(table, base, second, start2, state2) == 0
+            && run(table, base, third, start3, state3) == 0 && run(table, base, fourth, end, state4) == 0
     }
 
     @inline(__always)

@@ -43,13 +43,27 @@ struct ChunkWorker {
     let collectSlots: UnsafeMutableBufferPointer<Int>
     let columnSlots: UnsafeMutableBufferPointer<Int>
     let codeHandles: UnsafeMutableBufferPointer<FrozenSetHandle>
+    let shortCodeHandles: UnsafeMutableBufferPointer<ShortCodeHandle?>
     let codeDeprecations: UnsafeMutableBufferPointer<UnsafeMutablePointer<Bool>>
     let patternHandles: UnsafeMutableBufferPointer<PatternHandle?>
+    let codeTypeValidity: UnsafeMutableBufferPointer<UnsafeMutablePointer<Bool>?>
+    let usccMemo: UnsafeMutablePointer<UInt8>
     let referenceHandles: UnsafeMutableBufferPointer<FrozenSetHandle?>
     let nameHandle: FrozenSetHandle
     let scratch: UnsafeMutablePointer<UInt8>
     let notesCount: Int
+    let collectOnly: Bool
+    /// The hot loop's pointers, in one trivial value.
+    let kernel: FieldKernel
     var nextEventOffset = Int.max
+
+    // Per record, appended without the checks of arrays; made into the outcome's arrays at the end.
+    var recordOffsets: AppendBuffer<Int32>
+    var recordLines: AppendBuffer<Int32>
+    var recordErrors: AppendBuffer<UInt8>
+    var keyHashes: AppendBuffer<ValueHash>
+    var uniqueHashes: AppendBuffer<ValueHash>
+    var collected: AppendBuffer<ValueHash>
 
     var outcome: ChunkOutcome
     var events: [EncodingEvent]
@@ -115,22 +129,36 @@ struct ChunkWorker {
         collectSlots = copy(context.collectSlots)
         columnSlots = copy(context.columnSlots)
         codeHandles = copy(plan.codes.map(\.frozen.handle))
+        shortCodeHandles = copy(plan.codes.map { $0.short?.handle })
         codeDeprecations = copy(plan.codes.map(\.deprecated.flags))
         patternHandles = copy(plan.patterns.map(\.handle))
+        codeTypeValidity = copy(plan.codeTypeValidity.map { $0?.flags })
+        usccMemo = .allocate(capacity: 24)
+        usccMemo.initialize(repeating: 0, count: 24)
         referenceHandles = copy(context.references.map { $0?.handle })
         nameHandle = plan.nameHashes.handle
         notesCount = job.notes.count
         scratch = .allocate(capacity: (scansEncoding ? job.count : context.maximumRecordBytes) + ChunkBuffer.padding)
 
+        collectOnly = context.collectOnly
+        kernel = FieldKernel(
+            checks: checks.baseAddress.unsafelyUnwrapped, cellPointer: cellPointer, cellCount: cellCount,
+            numbers: numbers, numberKnown: numberKnown, cellValid: cellValid, filled: filled, valid: valid,
+            missing: missing, codeHandles: codeHandles.baseAddress.unsafelyUnwrapped,
+            shortCodeHandles: shortCodeHandles.baseAddress.unsafelyUnwrapped,
+            codeDeprecations: codeDeprecations.baseAddress.unsafelyUnwrapped,
+            patternHandles: patternHandles.baseAddress.unsafelyUnwrapped,
+            codeTypeValidity: codeTypeValidity.baseAddress.unsafelyUnwrapped, usccMemo: usccMemo)
+
         outcome = ChunkOutcome(job: job, fields: fieldCount)
-        // Room for the records of a typical chunk (about 100 bytes a record or more), so appends do not copy.
-        let expected = job.count / 96 + 16
-        outcome.recordOffsets.reserveCapacity(expected)
-        outcome.recordLines.reserveCapacity(expected)
-        outcome.recordErrors.reserveCapacity(expected)
-        if !plan.keySlots.isEmpty { outcome.keyHashes.reserveCapacity(expected) }
-        outcome.uniqueHashes.reserveCapacity(expected * plan.uniqueSlots.count)
-        outcome.collected.reserveCapacity(expected * context.collectSlots.count)
+        // Room for the records of a typical chunk (about 100 bytes a record or more); the buffers grow if needed.
+        let expected = scansEncoding ? job.count / 96 + 16 : 16
+        recordOffsets = AppendBuffer(capacity: expected)
+        recordLines = AppendBuffer(capacity: expected)
+        recordErrors = AppendBuffer(capacity: expected)
+        keyHashes = AppendBuffer(capacity: plan.keySlots.isEmpty ? 1 : expected)
+        uniqueHashes = AppendBuffer(capacity: expected * plan.uniqueSlots.count + 1)
+        collected = AppendBuffer(capacity: expected * context.collectSlots.count + 1)
         events = job.events
         if context.checksUTF8 && !context.collectOnly && scansEncoding {
             var found: [EncodingEvent] = []
@@ -171,11 +199,17 @@ struct ChunkWorker {
         }
         conditionOps.baseAddress?.deallocate()
         codeHandles.baseAddress?.deallocate()
+        shortCodeHandles.baseAddress?.deallocate()
         codeDeprecations.baseAddress?.deallocate()
         patternHandles.baseAddress?.deallocate()
+        codeTypeValidity.baseAddress?.deallocate()
+        usccMemo.deallocate()
         referenceHandles.baseAddress?.deallocate()
         conditionBytes.baseAddress?.deallocate()
         scratch.deallocate()
+        for buffer in [recordOffsets, recordLines] { buffer.deallocate() }
+        recordErrors.deallocate()
+        for buffer in [keyHashes, uniqueHashes, collected] { buffer.deallocate() }
     }
 
     /// Validates the whole chunk.
@@ -198,6 +232,12 @@ struct ChunkWorker {
             outcome.tally.slotReferencesResolved[slot] = slotReferencesResolved[slot]
             outcome.tally.slotReferencesNotChecked[slot] = slotReferencesNotChecked[slot]
         }
+        outcome.recordOffsets = recordOffsets.array()
+        outcome.recordLines = recordLines.array()
+        outcome.recordErrors = recordErrors.array()
+        outcome.keyHashes = keyHashes.array()
+        outcome.uniqueHashes = uniqueHashes.array()
+        outcome.collected = collected.array()
         outcome.records = outcome.recordOffsets.count
         outcome.tally.records = outcome.records
         return outcome
@@ -399,15 +439,15 @@ struct ChunkWorker {
 
     @inline(__always)
     mutating func beginRecord(start: Int, line: Int) {
-        recordIndex = outcome.recordOffsets.count
+        recordIndex = recordOffsets.count
         recordStart = start
         recordLine = line
         recordHasError = false
         recordKeyKnown = false
         recordKey = nil
         consistent = true
-        outcome.recordOffsets.append(Int32(truncatingIfNeeded: start))
-        outcome.recordLines.append(Int32(truncatingIfNeeded: line))
+        recordOffsets.append(Int32(truncatingIfNeeded: start))
+        recordLines.append(Int32(truncatingIfNeeded: line))
         // Reader notes that come before this record.
         while noteIndex < notesCount && outcome.job.notes[noteIndex].offset <= start {
             let note = outcome.job.notes[noteIndex]
@@ -418,8 +458,8 @@ struct ChunkWorker {
 
     @inline(__always)
     mutating func endRecord() {
-        outcome.recordErrors.append(recordHasError ? 1 : 0)
-        if consistent && !context.collectOnly { outcome.tally.consistentRecords &+= 1 }
+        recordErrors.append(recordHasError ? 1 : 0)
+        if consistent && !collectOnly { outcome.tally.consistentRecords &+= 1 }
     }
 
     mutating func emitNote(_ note: ReaderNote, line: Int) {
@@ -434,9 +474,9 @@ struct ChunkWorker {
     mutating func malformed(ruleID: String, message: LocalizedText, value: String? = nil, line: Int? = nil) {
         consistent = false
         report(slot: nil, ruleID: ruleID, severity: .error, value: value, message: message, line: line)
-        if !keySlots.isEmpty { outcome.keyHashes.append(.none) }
-        for _ in 0..<uniqueSlots.count { outcome.uniqueHashes.append(.none) }
-        for _ in 0..<collectSlots.count { outcome.collected.append(.none) }
+        if !keySlots.isEmpty { keyHashes.append(.none) }
+        for _ in 0..<uniqueSlots.count { uniqueHashes.append(.none) }
+        for _ in 0..<collectSlots.count { collected.append(.none) }
     }
 
     @inline(__always)
@@ -465,7 +505,7 @@ struct ChunkWorker {
         for index in 0..<collectSlots.count {
             let slot = collectSlots[index]
             let scope = context.collectScopes[index]
-            outcome.collected.append(scope.isEmpty ? valueHash(slot) : scopedHash(slot, scope))
+            collected.append(scope.isEmpty ? valueHash(slot) : scopedHash(slot, scope))
         }
     }
 
@@ -489,19 +529,33 @@ struct ChunkWorker {
     }
 
     mutating func validateRecord() {
+        // The pointers in locals: the calls that report findings cannot make the loop reload them.
+        let kernel = self.kernel
+        let fieldCount = self.fieldCount
         var index = 0
-        while index < checks.count {
-            let slot = checks[index].slot
-            let length = cellCount[slot]
-            numberKnown[slot] = false
-            cellValid[slot] = false
+        while index < fieldCount {
+            let check = kernel.checks + index
+            let slot = check.pointee.slot
+            let length = kernel.cellCount[slot]
+            kernel.numberKnown[slot] = false
+            kernel.cellValid[slot] = false
             if length <= 0 {
-                if checks[index].isRequired && !(length < 0 && missing[slot]) { requiredFailure(index) }
+                if check.pointee.isRequired && !(length < 0 && kernel.missing[slot]) { requiredFailure(index) }
             } else {
-                filled[slot] &+= 1
-                if checkValue(index, cellPointer[slot], length) {
-                    valid[slot] &+= 1
-                    cellValid[slot] = true
+                kernel.filled[slot] &+= 1
+                // Plain text whose byte count already proves its length valid needs nothing more.
+                let failures: UInt32
+                if check.pointee.isPlainText
+                    && (!check.pointee.checksLength
+                        || (length <= check.pointee.maximumLength && (length &+ 3) / 4 >= check.pointee.minimumLength))
+                {
+                    failures = 0
+                } else {
+                    failures = kernel.check(index, kernel.cellPointer[slot], length)
+                }
+                if failures == 0 || reportFailures(index, failures) {
+                    kernel.valid[slot] &+= 1
+                    kernel.cellValid[slot] = true
                 }
             }
             index &+= 1
@@ -521,12 +575,12 @@ struct ChunkWorker {
                 }
                 hasher.combine(cellPointer[slot], length)
             }
-            outcome.keyHashes.append(complete ? hasher.finalize() : .none)
+            keyHashes.append(complete ? hasher.finalize() : .none)
         }
         for position in 0..<uniqueSlots.count {
             let slot = uniqueSlots[position]
             let length = cellCount[slot]
-            outcome.uniqueHashes.append(
+            uniqueHashes.append(
                 length > 0 ? ValueHasher.hash(cellPointer[slot], length, seed: UInt64(slot) &+ 1) : .none)
         }
         if !collectSlots.isEmpty { collect() }
@@ -602,71 +656,46 @@ struct ChunkWorker {
 
     // MARK: Field checks
 
-    /// Checks a non-empty value; reports what fails; returns whether it is valid.
-    @inline(__always)
-    mutating func checkValue(_ index: Int, _ pointer: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+    /// Reports the failures ``FieldKernel/check(_:_:_:)`` found in a value (in the order: type, length, pattern,
+    /// range, code); returns whether the value is valid after all (a deprecated code is valid, with a warning; a
+    /// pattern the fast matcher could not decide may match by ICU).
+    @inline(never)
+    mutating func reportFailures(_ index: Int, _ found: UInt32) -> Bool {
         let check = checks[index]
         let slot = check.slot
-        switch check.type {
-        case .string, .text, .code:
-            break
-        case .integer:
-            guard let number = ValueParsing.parseInteger(pointer, length) else { return typeFailure(slot) }
-            numbers[slot] = Double(number)
-            numberKnown[slot] = true
-        case .decimal:
-            guard let number = ValueParsing.parseDecimal(pointer, length) else { return typeFailure(slot) }
-            numbers[slot] = number
-            numberKnown[slot] = true
-        case .boolean:
-            guard let truth = ValueParsing.parseBoolean(pointer, length) else { return typeFailure(slot) }
-            numbers[slot] = truth ? 1 : 0
-            numberKnown[slot] = true
-        case .date:
-            guard let day = ValueParsing.parseDate(pointer, length) else { return typeFailure(slot) }
-            numbers[slot] = ValueParsing.beijingMidnight(ofDay: day)
-            numberKnown[slot] = true
-        case .datetime:
-            guard let seconds = ValueParsing.parseDateTime(pointer, length) else { return typeFailure(slot) }
-            numbers[slot] = seconds
-            numberKnown[slot] = true
-        case .uscc, .organizationCode, .idCard, .division, .industry, .pollutant, .permitNumber, .outletCode, .mn:
-            if CodeTypeCheck.check(check.type, UnsafeBufferPointer(start: pointer, count: length)) != nil {
-                codeTypeFailure(slot, check.type, check.severity)
-                return false
-            }
+        let pointer = cellPointer[slot]
+        let length = cellCount[slot]
+        var failures = found
+        if failures & ValueFailure.type != 0 { return typeFailure(slot) }
+        if failures & ValueFailure.codeType != 0 {
+            codeTypeFailure(slot, check.type, check.severity)
+            return false
+        }
+        if failures & ValueFailure.undecidedPattern != 0
+            && Self.matchesWithICU(plan, check.patternIndex, pointer, length)
+        {
+            failures &= ~ValueFailure.undecidedPattern
         }
         var isValid = true
-        if check.checksLength {
-            // A value of n bytes has between n/4 and n characters: count only when that cannot decide.
-            if length > check.maximumLength || (length &+ 3) / 4 < check.minimumLength {
-                let characters = ValueParsing.scalarCount(pointer, length)
-                if characters < check.minimumLength || characters > check.maximumLength {
-                    lengthFailure(index, characters)
-                    isValid = false
-                }
-            }
+        if failures & ValueFailure.length != 0 {
+            lengthFailure(index, ValueParsing.scalarCount(pointer, length))
+            isValid = false
         }
-        if check.patternIndex >= 0 && !matchesPattern(check.patternIndex, pointer, length) {
+        if failures & (ValueFailure.pattern | ValueFailure.undecidedPattern) != 0 {
             patternFailure(index)
             isValid = false
         }
-        if check.checksRange && numberKnown[slot] {
-            let number = numbers[slot]
-            if number < check.minimum || number > check.maximum {
-                rangeFailure(index, number)
-                isValid = false
-            }
+        if failures & ValueFailure.range != 0 {
+            rangeFailure(index, numbers[slot])
+            isValid = false
         }
-        if check.codeIndex >= 0 {
-            if let entry = codeHandles[check.codeIndex].payload(of: ValueHasher.hash(pointer, length)) {
-                if check.hasDeprecatedCodes && codeDeprecations[check.codeIndex][Int(entry)] {
-                    deprecatedCode(index, Int(entry))
-                }
-            } else {
-                codeFailure(index)
-                isValid = false
-            }
+        if failures & ValueFailure.code != 0 {
+            codeFailure(index)
+            isValid = false
+        } else if failures & ValueFailure.deprecatedCode != 0,
+            let entry = kernel.codeEntry(check.codeIndex, pointer, length)
+        {
+            deprecatedCode(index, Int(entry))
         }
         return isValid
     }
@@ -719,16 +748,10 @@ struct ChunkWorker {
             message: IssueMessages.code(plan.entity.fields[check.slot], plan.codes[check.codeIndex].table))
     }
 
-    @inline(__always)
-    func matchesPattern(_ index: Int, _ pointer: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-        if let handle = patternHandles[index] {
-            switch handle.match(pointer, length) {
-            case .match: return true
-            case .noMatch: return false
-            case .undecided: break
-            }
-        }
-        return plan.patterns[index].matchesWithICU(pointer, length)
+    @inline(never)
+    static func matchesWithICU(_ plan: EntityPlan, _ index: Int, _ pointer: UnsafePointer<UInt8>, _ length: Int) -> Bool
+    {
+        plan.patterns[index].matchesWithICU(pointer, length)
     }
 
     @inline(never)
@@ -1027,4 +1050,205 @@ struct JSONRecordSink: JSONMemberSink {
         cellPointer[index] = value
         cellCount[index] = valueCount
     }
+}
+
+/// The ways a value fails its field's checks, as bits (``FieldKernel/check(_:_:_:)``).
+enum ValueFailure {
+    /// Not of the field's type (a number, a date…): nothing else is checked.
+    static let type: UInt32 = 1
+    /// Not a valid code of the field's code type (USCC, division…): nothing else is checked.
+    static let codeType: UInt32 = 2
+    static let length: UInt32 = 4
+    static let pattern: UInt32 = 8
+    /// The fast matcher cannot decide: ICU must.
+    static let undecidedPattern: UInt32 = 16
+    static let range: UInt32 = 32
+    static let code: UInt32 = 64
+    /// In the code table, but deprecated or replaced (a warning; the value is valid).
+    static let deprecatedCode: UInt32 = 128
+}
+
+/// The pointers the field loop reads, in one trivial value that the loop keeps in locals: checking a value
+/// allocates nothing, retains nothing and reports nothing (it returns ``ValueFailure`` bits for the worker to
+/// report).
+struct FieldKernel {
+    let checks: UnsafeMutablePointer<FieldCheck>
+    let cellPointer: UnsafeMutablePointer<UnsafePointer<UInt8>>
+    let cellCount: UnsafeMutablePointer<Int>
+    let numbers: UnsafeMutablePointer<Double>
+    let numberKnown: UnsafeMutablePointer<Bool>
+    let cellValid: UnsafeMutablePointer<Bool>
+    let filled: UnsafeMutablePointer<Int>
+    let valid: UnsafeMutablePointer<Int>
+    let missing: UnsafeMutablePointer<Bool>
+    let codeHandles: UnsafeMutablePointer<FrozenSetHandle>
+    let shortCodeHandles: UnsafeMutablePointer<ShortCodeHandle?>
+    let codeDeprecations: UnsafeMutablePointer<UnsafeMutablePointer<Bool>>
+    let patternHandles: UnsafeMutablePointer<PatternHandle?>
+    /// Per slot: ``EntityPlan/codeTypeValidity``.
+    let codeTypeValidity: UnsafeMutablePointer<UnsafeMutablePointer<Bool>?>
+    /// The last 18 bytes found to be a valid USCC, then 1 (or 0 before any): a permit number usually starts with
+    /// the USCC of its own record, checked just before.
+    let usccMemo: UnsafeMutablePointer<UInt8>
+
+    /// Checks a non-empty value of the field at `index`; records its number (numeric, date and time types);
+    /// returns the failures (0 for a valid value).
+    @inline(__always)
+    func check(_ index: Int, _ pointer: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+        let check = checks + index
+        let slot = check.pointee.slot
+        var foundEntry: UInt32?
+        switch check.pointee.type {
+        case .string, .text, .code:
+            break
+        case .integer:
+            guard let number = ValueParsing.parseInteger(pointer, length) else { return ValueFailure.type }
+            numbers[slot] = Double(number)
+            numberKnown[slot] = true
+        case .decimal:
+            guard let number = ValueParsing.parseDecimal(pointer, length) else { return ValueFailure.type }
+            numbers[slot] = number
+            numberKnown[slot] = true
+        case .boolean:
+            guard let truth = ValueParsing.parseBoolean(pointer, length) else { return ValueFailure.type }
+            numbers[slot] = truth ? 1 : 0
+            numberKnown[slot] = true
+        case .date:
+            guard let day = ValueParsing.parseDate(pointer, length) else { return ValueFailure.type }
+            numbers[slot] = ValueParsing.beijingMidnight(ofDay: day)
+            numberKnown[slot] = true
+        case .datetime:
+            guard let seconds = ValueParsing.parseDateTime(pointer, length) else { return ValueFailure.type }
+            numbers[slot] = seconds
+            numberKnown[slot] = true
+        case .uscc, .organizationCode, .idCard, .division, .industry, .pollutant, .permitNumber, .outletCode, .mn:
+            // A value found in the field's code table, among entries valid for the type, is valid for the type.
+            if let validity = codeTypeValidity[slot], let entry = codeEntry(check.pointee.codeIndex, pointer, length),
+                validity[Int(entry)]
+            {
+                foundEntry = entry
+            } else if !isValidCode(check.pointee.type, pointer, length) {
+                return ValueFailure.codeType
+            }
+        }
+        var failures: UInt32 = 0
+        if check.pointee.checksLength {
+            // A value of n bytes has between n/4 and n characters: count only when that cannot decide.
+            let minimum = check.pointee.minimumLength
+            let maximum = check.pointee.maximumLength
+            if length > maximum || (length &+ 3) / 4 < minimum {
+                let characters = ValueParsing.scalarCount(pointer, length)
+                if characters < minimum || characters > maximum { failures |= ValueFailure.length }
+            }
+        }
+        let patternIndex = check.pointee.patternIndex
+        if patternIndex >= 0, let handle = patternHandles[patternIndex] {
+            switch handle.match(pointer, length) {
+            case .match: break
+            case .noMatch: failures |= ValueFailure.pattern
+            case .undecided: failures |= ValueFailure.undecidedPattern
+            }
+        } else if patternIndex >= 0 {
+            failures |= ValueFailure.undecidedPattern
+        }
+        if check.pointee.checksRange && numberKnown[slot] {
+            let number = numbers[slot]
+            if number < check.pointee.minimum || number > check.pointee.maximum { failures |= ValueFailure.range }
+        }
+        let codeIndex = check.pointee.codeIndex
+        if codeIndex >= 0 {
+            if let entry = foundEntry ?? codeEntry(codeIndex, pointer, length) {
+                if check.pointee.hasDeprecatedCodes && codeDeprecations[codeIndex][Int(entry)] {
+                    failures |= ValueFailure.deprecatedCode
+                }
+            } else {
+                failures |= ValueFailure.code
+            }
+        }
+        return failures
+    }
+
+    /// Whether bytes form a valid code of a code type (``CodeTypeCheck/check(_:_:)``), a permit number whose first 18
+    /// bytes are the USCC validated last checking only its last four.
+    @inline(__always)
+    func isValidCode(_ type: FieldType, _ pointer: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        switch type {
+        case .uscc:
+            if length == 18 && isMemoizedUSCC(pointer) { return true }
+            guard SocialCreditCode.check(UnsafeBufferPointer(start: pointer, count: length)) == nil else {
+                return false
+            }
+            if length == 18 { memoizeUSCC(pointer) }
+            return true
+        case .permitNumber:
+            if length == 22 && isMemoizedUSCC(pointer) {
+                // PermitNumber.check: the USCC, three digits, a capital letter.
+                return pointer[18] &- 0x30 < 10 && pointer[19] &- 0x30 < 10 && pointer[20] &- 0x30 < 10
+                    && pointer[21] &- 0x41 < 26
+            }
+            guard PermitNumber.check(UnsafeBufferPointer(start: pointer, count: length)) == nil else { return false }
+            memoizeUSCC(pointer)
+            return true
+        default:
+            return CodeTypeCheck.check(type, UnsafeBufferPointer(start: pointer, count: length)) == nil
+        }
+    }
+
+    @inline(__always)
+    func isMemoizedUSCC(_ pointer: UnsafePointer<UInt8>) -> Bool {
+        let raw = UnsafeRawPointer(pointer)
+        let memo = UnsafeRawPointer(usccMemo)
+        return usccMemo[18] == 1 && raw.loadUnaligned(as: UInt64.self) == memo.loadUnaligned(as: UInt64.self)
+            && raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                == memo.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            && raw.loadUnaligned(fromByteOffset: 16, as: UInt16.self)
+                == memo.loadUnaligned(fromByteOffset: 16, as: UInt16.self)
+    }
+
+    @inline(__always)
+    func memoizeUSCC(_ pointer: UnsafePointer<UInt8>) {
+        usccMemo.update(from: pointer, count: 18)
+        usccMemo[18] = 1
+    }
+
+    /// The entry index of a code in the code table at `codeIndex`, or `nil`.
+    @inline(__always)
+    func codeEntry(_ codeIndex: Int, _ pointer: UnsafePointer<UInt8>, _ length: Int) -> UInt32? {
+        if let short = shortCodeHandles[codeIndex] { return short.payload(pointer, length) }
+        return codeHandles[codeIndex].payload(of: ValueHasher.hash(pointer, length))
+    }
+}
+
+/// An append-only buffer of trivial values for hot loops: no uniqueness or bounds checks, it doubles when full.
+/// Made into an array once, at the end; freed by ``deallocate()``.
+struct AppendBuffer<Element> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    @inline(__always)
+    mutating func append(_ element: Element) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: element)
+        count &+= 1
+    }
+
+    @inline(never)
+    private mutating func grow() {
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity *= 2
+    }
+
+    /// The elements appended so far.
+    func array() -> [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    func deallocate() { base.deallocate() }
 }

@@ -20,6 +20,14 @@ enum CodeTypeCheck {
         }
     }
 
+    /// Whether values of the type are checked by ``check(_:_:)``.
+    static func isCodeType(_ type: FieldType) -> Bool {
+        switch type {
+        case .uscc, .organizationCode, .idCard, .division, .industry, .pollutant, .permitNumber, .outletCode, .mn: true
+        default: false
+        }
+    }
+
     /// The detailed error for a value that failed ``check(_:_:)`` (slow path: builds the messages).
     static func explain(_ type: FieldType, _ text: String) -> CodeError {
         do {

@@ -5,6 +5,8 @@ struct CodeLookup: Sendable {
     let frozen: FrozenValueSet
     /// Per entry: deprecated or replaced (a warning when used).
     let deprecated: FrozenFlags
+    /// The same lookup without hashing, when every code has 1 to 7 bytes (most code tables).
+    let short: ShortCodeTable?
 
     init(_ table: CodeTable) {
         self.table = table
@@ -14,6 +16,7 @@ struct CodeLookup: Sendable {
         }
         self.hashes = hashes
         frozen = FrozenValueSet(hashes)
+        short = ShortCodeTable(table.entries.map(\.code))
         deprecated = FrozenFlags(table.entries.map { $0.deprecated || $0.replacedBy != nil })
     }
 
@@ -23,6 +26,100 @@ struct CodeLookup: Sendable {
         let hash = ValueHasher.hash(base, count)
         guard let index = hashes.payload(of: hash) else { return nil }
         return Int(index)
+    }
+}
+
+/// A code table whose codes all have 1 to 7 UTF-8 bytes: each code is packed with its length into one word
+/// (``ShortCodeHandle/key(_:_:)``), so a lookup is exact and needs no hashing of the bytes.
+///
+/// `@unchecked Sendable`: written once in `init`, read-only afterwards.
+final class ShortCodeTable: @unchecked Sendable {
+    let keys: UnsafeMutablePointer<UInt64>
+    let payloads: UnsafeMutablePointer<UInt32>
+    let mask: Int
+    let shift: UInt64
+
+    /// The table of `codes` (payload: the index of a code's first occurrence), or `nil` when a code is empty or
+    /// longer than 7 bytes.
+    init?(_ codes: [String]) {
+        var packed: [UInt64] = []
+        for code in codes {
+            let bytes = Array(code.utf8)
+            guard (1...7).contains(bytes.count) else { return nil }
+            packed.append(
+                bytes.withUnsafeBufferPointer { ShortCodeHandle.key($0.baseAddress.unsafelyUnwrapped, $0.count) })
+        }
+        var capacity = 16
+        var bits: UInt64 = 4
+        while capacity < packed.count * 2 {
+            capacity <<= 1
+            bits += 1
+        }
+        mask = capacity - 1
+        shift = 64 - bits
+        keys = .allocate(capacity: capacity)
+        keys.initialize(repeating: 0, count: capacity)
+        payloads = .allocate(capacity: capacity)
+        payloads.initialize(repeating: 0, count: capacity)
+        for (index, key) in packed.enumerated() {
+            var slot = ShortCodeHandle.slot(key, shift)
+            while keys[slot] != 0 && keys[slot] != key { slot = (slot + 1) & mask }
+            if keys[slot] == key { continue }
+            keys[slot] = key
+            payloads[slot] = UInt32(truncatingIfNeeded: index)
+        }
+    }
+
+    deinit {
+        keys.deallocate()
+        payloads.deallocate()
+    }
+
+    /// A handle for hot loops; valid while this object lives.
+    var handle: ShortCodeHandle { ShortCodeHandle(keys: keys, payloads: payloads, mask: mask, shift: shift) }
+}
+
+/// Plain pointers to a ``ShortCodeTable``.
+struct ShortCodeHandle {
+    let keys: UnsafeMutablePointer<UInt64>
+    let payloads: UnsafeMutablePointer<UInt32>
+    let mask: Int
+    let shift: UInt64
+
+    /// 1 to 7 bytes and their count, in one word (never 0).
+    @inline(__always)
+    static func key(_ base: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        var value: UInt64
+        if count >= 4 {
+            let raw = UnsafeRawPointer(base)
+            let low = UInt64(raw.loadUnaligned(as: UInt32.self))
+            let high = UInt64(raw.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self))
+            value = low | high << UInt64(truncatingIfNeeded: (count &- 4) &* 8)
+        } else {
+            value =
+                UInt64(base[0]) | UInt64(base[count >> 1]) << UInt64(truncatingIfNeeded: (count >> 1) &* 8)
+                | UInt64(base[count &- 1]) << UInt64(truncatingIfNeeded: (count &- 1) &* 8)
+        }
+        return value | UInt64(truncatingIfNeeded: count) << 56
+    }
+
+    @inline(__always)
+    static func slot(_ key: UInt64, _ shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> shift)
+    }
+
+    /// The payload of a code of `count` bytes (at least 1), or `nil` when it is not in the table.
+    @inline(__always)
+    func payload(_ base: UnsafePointer<UInt8>, _ count: Int) -> UInt32? {
+        if count > 7 { return nil }
+        let key = Self.key(base, count)
+        var slot = Self.slot(key, shift)
+        while true {
+            let stored = keys[slot]
+            if stored == key { return payloads[slot] }
+            if stored == 0 { return nil }
+            slot = (slot &+ 1) & mask
+        }
     }
 }
 
@@ -60,6 +157,8 @@ struct FieldCheck: Sendable {
     var referenceIndex: Int
     var isSensitive: Bool
     var hasDeprecatedCodes: Bool
+    /// Text with at most a length to check (no pattern, code table or range): the field loop checks it inline.
+    var isPlainText = false
 }
 
 /// What a cross-field rule checks, with field ids resolved to slots.
@@ -148,6 +247,9 @@ final class EntityPlan: Sendable {
     let names: [String: Int]
     /// Hashes of field ids and Chinese names → slot, for JSON keys.
     let nameHashes: FrozenValueSet
+    /// Per slot of a code type (division, industry…) with a code table: per entry of the table, whether the entry is
+    /// a valid code of the type, so that a value found in the table needs no check of its own.
+    let codeTypeValidity: [FrozenFlags?]
 
     init(entity: EntitySpec, standard: StandardSpec) throws(DataStandardError) {
         self.entity = entity
@@ -230,9 +332,20 @@ final class EntityPlan: Sendable {
                 check.referenceIndex = referenceSlots.count
                 referenceSlots.append(slot)
             }
+            check.isPlainText =
+                (check.type == .string || check.type == .text || check.type == .code) && check.patternIndex < 0
+                && check.codeIndex < 0 && !check.checksRange
             checks.append(check)
         }
         self.checks = checks
+        codeTypeValidity = checks.map { check in
+            guard check.codeIndex >= 0, CodeTypeCheck.isCodeType(check.type) else { return nil }
+            return FrozenFlags(
+                codes[check.codeIndex].table.entries.map { entry in
+                    var code = entry.code
+                    return code.withUTF8 { CodeTypeCheck.check(check.type, $0) == nil }
+                })
+        }
         self.patterns = patterns
         self.codes = codes
         self.uniqueSlots = uniqueSlots

@@ -103,6 +103,7 @@ final class ValidationSession {
 
     /// Validates on the calling thread.
     func runInline(_ inputs: [ValidationInput]) throws -> ValidationReport {
+        defer { ChunkBuffer.releaseSpareBlocks() }
         for step in plannedSteps(inputs) {
             let file = try open(step)
             while let job = try file.reader.nextJob() {
@@ -115,6 +116,7 @@ final class ValidationSession {
 
     /// Validates up to `workers` chunks at a time; merges in input order.
     func runConcurrently(_ inputs: [ValidationInput], workers: Int) async throws -> ValidationReport {
+        defer { ChunkBuffer.releaseSpareBlocks() }
         for step in plannedSteps(inputs) {
             let file = try open(step)
             let reader = file.reader
@@ -127,8 +129,11 @@ final class ValidationSession {
                 var exhausted = false
                 var ready: [Int: ChunkOutcome] = [:]
                 let window = workers <= 1 ? 1 : workers + 1
+                // Chunks done but waiting for an earlier one to be merged count too: memory stays bounded even when
+                // one chunk is much slower than the next ones.
+                let ahead = 2 * window
                 while true {
-                    while !exhausted && inFlight < window {
+                    while !exhausted && inFlight < window && submitted - nextToMerge < ahead {
                         guard let job = try reader.nextJob() else {
                             exhausted = true
                             break
@@ -535,6 +540,7 @@ final class FileMerger {
             lineBase += outcome.newlines
             return
         }
+        let recordErrors = effectiveRecordErrors(outcome)
         // Duplicate keys and unique values, in bulk; then the findings, merged with the worker's in record order.
         let ordinal = run.ordinal + records
         var events: [(record: Int, slot: Int?, first: UInt32)] = []
@@ -557,7 +563,7 @@ final class FileMerger {
                 .map(\.element)
         }
         var invalid = 0
-        for flag in outcome.recordErrors where flag != 0 { invalid += 1 }
+        for flag in recordErrors where flag != 0 { invalid += 1 }
         var lastDuplicated = -1
         var lastMadeInvalid = -1
         let issues = outcome.issues
@@ -579,7 +585,7 @@ final class FileMerger {
                 if plan.keySlots.count == 1 { tally.duplicates[plan.keySlots[0]] += 1 }
                 isError = true
             }
-            if isError && outcome.recordErrors[event.record] == 0 && lastMadeInvalid != event.record {
+            if isError && recordErrors[event.record] == 0 && lastMadeInvalid != event.record {
                 lastMadeInvalid = event.record
                 invalid += 1
             }
@@ -593,6 +599,26 @@ final class FileMerger {
         run.tally.add(tally)
         records += count
         lineBase += outcome.newlines
+    }
+
+    /// The worker's per-record error flags, less those of records whose only error is an unknown JSON key an earlier
+    /// chunk already reported: the key is reported once per file, and a record without a finding is valid, however
+    /// the input was cut into chunks.
+    private func effectiveRecordErrors(_ outcome: ChunkOutcome) -> [UInt8] {
+        let unknownColumn = ValidationIssue.RuleID.inputUnknownColumn
+        func isSuppressed(_ issue: ValidationIssue) -> Bool {
+            issue.ruleID == unknownColumn && issue.recordNumber != nil
+                && issue.field.map { reportedUnknownColumns.contains($0) } == true
+        }
+        var flags = outcome.recordErrors
+        for issue in outcome.issues where isSuppressed(issue) {
+            guard let record = issue.recordNumber, record < flags.count else { continue }
+            let hasOtherError = outcome.issues.contains {
+                $0.recordNumber == record && $0.severity == .error && !isSuppressed($0)
+            }
+            if !hasOtherError { flags[record] = 0 }
+        }
+        return flags
     }
 
     /// Makes a worker issue absolute and streams it (unknown JSON keys once per file).

@@ -195,9 +195,11 @@ struct ValueHashSet: Sendable {
     }
 
     @usableFromInline
-    mutating func grow() {
+    mutating func grow() { rehash(capacity: (mask + 1) * 2) }
+
+    /// Moves the values into a table of `capacity` slots (a power of two, at least the current one).
+    mutating func rehash(capacity: Int) {
         let old = slots
-        let capacity = (mask + 1) * 2
         slots = [UInt64](repeating: 0, count: capacity * 2)
         mask = capacity - 1
         old.withUnsafeBufferPointer { oldBuffer in
@@ -265,11 +267,12 @@ struct ValueHashSet: Sendable {
         self.count += inserted
     }
 
-    /// Makes room for `count` values in all, so that inserting them does not rehash.
+    /// Makes room for `count` values in all, so that inserting them does not rehash: one new table of the final
+    /// size (growing by doubling would hold the last two tables at once, half again the memory).
     mutating func reserve(_ count: Int) {
         var capacity = mask + 1
         while capacity * 7 < count * 10 { capacity <<= 1 }
-        while capacity > mask + 1 { grow() }
+        if capacity > mask + 1 { rehash(capacity: capacity) }
     }
 
     /// Loads the slots where `hashes` will be looked up, so that a following pass of inserts finds them in the

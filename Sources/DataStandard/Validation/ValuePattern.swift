@@ -86,6 +86,13 @@ final class FlatPattern: @unchecked Sendable {
     /// Per alternative: the fewest and most bytes a matching value can have.
     let lengths: UnsafeMutablePointer<Int>
     let alternatives: Int
+    /// The ASCII shapes of the pattern (``PatternShape``), or -1 when it has none.
+    let shapeCount: Int
+    let shapes: UnsafeMutablePointer<PatternShape>
+    /// Per shape position: the offset of its class in `classes`.
+    let positions: UnsafeMutablePointer<Int32>
+    /// Class tables of 256 bytes: 1 for the ASCII members.
+    let classes: UnsafeMutablePointer<UInt8>
 
     init(_ pattern: SimplePattern) {
         var items: [FlatPatternItem] = []
@@ -118,6 +125,17 @@ final class FlatPattern: @unchecked Sendable {
         }
         starts.append(items.count)
         alternatives = pattern.alternatives.count
+        let expanded = PatternShape.expand(pattern)
+        shapeCount = expanded.map(\.shapes.count) ?? -1
+        let shapeList = expanded?.shapes ?? []
+        let positionList = expanded?.positions ?? []
+        let classList = expanded?.classes ?? []
+        shapes = .allocate(capacity: max(shapeList.count, 1))
+        shapes.initialize(from: shapeList, count: shapeList.count)
+        positions = .allocate(capacity: max(positionList.count, 1))
+        positions.initialize(from: positionList, count: positionList.count)
+        classes = .allocate(capacity: max(classList.count, 1))
+        classes.initialize(from: classList, count: classList.count)
         self.items = .allocate(capacity: max(items.count, 1))
         self.items.initialize(from: items, count: items.count)
         self.ranges = .allocate(capacity: max(ranges.count, 1))
@@ -129,6 +147,9 @@ final class FlatPattern: @unchecked Sendable {
     }
 
     deinit {
+        shapes.deallocate()
+        positions.deallocate()
+        classes.deallocate()
         lengths.deallocate()
         items.deallocate()
         ranges.deallocate()
@@ -136,7 +157,96 @@ final class FlatPattern: @unchecked Sendable {
     }
 
     var handle: PatternHandle {
-        PatternHandle(items: items, ranges: ranges, starts: starts, lengths: lengths, alternatives: alternatives)
+        PatternHandle(
+            items: items, ranges: ranges, starts: starts, lengths: lengths, alternatives: alternatives,
+            shapeCount: shapeCount, shapes: shapes, positions: positions, classes: classes)
+    }
+}
+
+/// One alternative of a simple pattern for ASCII values, with every bounded repeat but one fixed: the classes of a
+/// prefix, one class repeated `middleMinimum...middleMaximum` times, the classes of a suffix.
+///
+/// For a value of `n` ASCII characters the middle's repeat count is `n` minus the fixed positions, so each byte
+/// is checked against exactly one class: no backtracking, no branches on the data. An alternative with several
+/// bounded repeats expands into one shape per choice of the counts of all but one (a few at most).
+struct PatternShape {
+    /// The first position of the prefix in ``FlatPattern/positions``.
+    var prefixStart: Int
+    var prefixCount: Int
+    /// The offset of the middle's class table in ``FlatPattern/classes``.
+    var middleClass: Int
+    var middleMinimum: Int
+    /// `Int.max` when unbounded.
+    var middleMaximum: Int
+    var suffixStart: Int
+    var suffixCount: Int
+
+    static let maximumShapes = 32
+    static let maximumPositions = 4096
+    static let maximumClasses = 64
+
+    /// The shapes of a pattern, the class of each of their positions (as offsets of class tables) and the class
+    /// tables (256 bytes each: 1 for a member, 0 otherwise; 0 for every byte from 0x80). `nil` when the pattern
+    /// expands into too many shapes, or has two unbounded repeats in one alternative.
+    static func expand(_ pattern: SimplePattern) -> (shapes: [PatternShape], positions: [Int32], classes: [UInt8])? {
+        var shapes: [PatternShape] = []
+        var positions: [Int32] = []
+        var classes: [UInt8] = []
+        var classOffsets: [ScalarSet: Int] = [:]
+        func classOffset(_ set: ScalarSet) -> Int {
+            if let offset = classOffsets[set] { return offset }
+            let offset = classes.count
+            for byte in 0..<256 { classes.append(byte < 128 && set.containsASCII(UInt8(byte)) ? 1 : 0) }
+            classOffsets[set] = offset
+            return offset
+        }
+        for alternative in pattern.alternatives {
+            let unbounded = alternative.indices.filter { alternative[$0].maximum == Int.max }
+            if unbounded.count > 1 { return nil }
+            var middle = unbounded.first
+            if middle == nil {
+                var widest = 0
+                for (index, item) in alternative.enumerated() where item.maximum - item.minimum > widest {
+                    widest = item.maximum - item.minimum
+                    middle = index
+                }
+            }
+            // The repeat count of every item (the middle's is its minimum, unused).
+            var choices: [[Int]] = [[]]
+            for (index, item) in alternative.enumerated() {
+                if index == middle || item.minimum == item.maximum {
+                    choices = choices.map { $0 + [item.minimum] }
+                    continue
+                }
+                if item.maximum - item.minimum >= maximumShapes { return nil }
+                choices = choices.flatMap { counts in (item.minimum...item.maximum).map { counts + [$0] } }
+                if shapes.count + choices.count > maximumShapes { return nil }
+            }
+            for counts in choices {
+                var prefix: [Int32] = []
+                var suffix: [Int32] = []
+                for (index, item) in alternative.enumerated() where index != middle {
+                    if positions.count + prefix.count + suffix.count + counts[index] > maximumPositions { return nil }
+                    let offset = Int32(classOffset(item.set))
+                    for _ in 0..<counts[index] {
+                        if let middle, index > middle { suffix.append(offset) } else { prefix.append(offset) }
+                    }
+                }
+                var shape = PatternShape(
+                    prefixStart: positions.count, prefixCount: prefix.count, middleClass: 0, middleMinimum: 0,
+                    middleMaximum: 0, suffixStart: positions.count + prefix.count, suffixCount: suffix.count)
+                if let middle {
+                    let item = alternative[middle]
+                    shape.middleClass = classOffset(item.set)
+                    shape.middleMinimum = item.minimum
+                    shape.middleMaximum = item.maximum
+                }
+                positions += prefix + suffix
+                shapes.append(shape)
+            }
+            if classOffsets.count > maximumClasses { return nil }
+        }
+        return (shapes, positions, classes)
     }
 }
 
@@ -147,10 +257,68 @@ struct PatternHandle {
     let starts: UnsafeMutablePointer<Int>
     let lengths: UnsafeMutablePointer<Int>
     let alternatives: Int
+    let shapeCount: Int
+    let shapes: UnsafeMutablePointer<PatternShape>
+    let positions: UnsafeMutablePointer<Int32>
+    let classes: UnsafeMutablePointer<UInt8>
+
+    /// Whether the value matches one of the shapes: exact for an ASCII value; a value with other bytes never matches.
+    @inline(__always)
+    func matchShapes(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var index = 0
+        while index < shapeCount {
+            let shape = shapes + index
+            index &+= 1
+            let prefixCount = shape.pointee.prefixCount
+            let suffixCount = shape.pointee.suffixCount
+            let middle = count &- prefixCount &- suffixCount
+            if middle < shape.pointee.middleMinimum || middle > shape.pointee.middleMaximum { continue }
+            var found: UInt8 = 1
+            var classes = positions + shape.pointee.prefixStart
+            var position = 0
+            while position < prefixCount {
+                found &= self.classes[Int(classes[position]) &+ Int(base[position])]
+                position &+= 1
+            }
+            let middleClass = self.classes + shape.pointee.middleClass
+            let middleEnd = prefixCount &+ middle
+            while position < middleEnd {
+                found &= middleClass[Int(base[position])]
+                position &+= 1
+            }
+            classes = positions + shape.pointee.suffixStart
+            let suffix = base + position
+            position = 0
+            while position < suffixCount {
+                found &= self.classes[Int(classes[position]) &+ Int(suffix[position])]
+                position &+= 1
+            }
+            if found != 0 { return true }
+        }
+        return false
+    }
+
+    /// Whether all bytes are ASCII.
+    @inline(__always)
+    static func isASCII(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var bits: UInt8 = 0
+        var index = 0
+        while index < count {
+            bits |= base[index]
+            index &+= 1
+        }
+        return bits < 0x80
+    }
 
     /// Matches the whole value: `.undecided` when ICU must decide.
     @inline(__always)
     func match(_ base: UnsafePointer<UInt8>, _ count: Int) -> SimplePattern.Outcome {
+        if shapeCount >= 0 {
+            // Class tables have no member from 0x80: a value that matches a shape is ASCII. One that does not is
+            // decided here only if it is ASCII.
+            if matchShapes(base, count) { return .match }
+            if Self.isASCII(base, count) { return .noMatch }
+        }
         var undecided = false
         for alternative in 0..<alternatives {
             // Characters are 1 to 4 bytes: a value too short or too long for the alternative cannot match it.
@@ -271,7 +439,7 @@ private final class CompiledRegex: @unchecked Sendable {
 }
 
 /// A set of Unicode scalars: an ASCII bitmap plus non-ASCII ranges.
-struct ScalarSet: Sendable, Equatable {
+struct ScalarSet: Sendable, Hashable {
     var low: UInt64 = 0  // scalars 0–63
     var high: UInt64 = 0  // scalars 64–127
     var ranges: [ClosedRange<UInt32>] = []  // non-ASCII members
