@@ -255,6 +255,36 @@ struct ValidatorFastPathTests {
         }
     }
 
+    @Test func permitNumbersAfterTheirUSCCAreCheckedLikeAnyOther() throws {
+        // The worker remembers the USCC it validated last and checks only the tail of a permit number starting with
+        // it: every tail must get the verdict of PermitNumber.check.
+        let uscc = Fixture.usccJinjiang
+        let other = Fixture.usccMianyang
+        let tails = ["001P", "001W", "999Z", "001p", "01P", "0001P", "00AP", "0A1P", "001?", "001成", "001", ""]
+        var lines = ["site_id,company_id,name,division_code,uscc,permit"]
+        var expected: [Int: Bool] = [:]
+        var record = 0
+        for holder in [uscc, other, String(uscc.dropLast()) + "0"] {
+            for tail in tails {
+                for usccCell in [uscc, ""] {
+                    record += 1
+                    var permit = holder + tail
+                    lines.append("S\(String(format: "%04d", record)),C001,站点,510104,\(usccCell),\(permit)")
+                    expected[record] = permit.withUTF8 { PermitNumber.check($0) == nil }
+                }
+            }
+        }
+        let (_, issues) = try Fixture.validate(lines.joined(separator: "\n") + "\n")
+        let codeRules: Set<String> = [
+            ValidationIssue.RuleID.fieldType, ValidationIssue.RuleID.fieldChecksum, ValidationIssue.RuleID.fieldCode,
+        ]
+        let rejected = Set(
+            issues.filter { $0.field == "permit" && codeRules.contains($0.ruleID) }.compactMap(\.recordNumber))
+        for (record, valid) in expected {
+            #expect(rejected.contains(record) == !valid, "record \(record)")
+        }
+    }
+
     static var entities: [String] { (ValidatorPropertyTests.sichuan?.entities.map(\.id) ?? []) }
 
     @Test(.enabled(if: ValidatorPropertyTests.sichuan != nil), arguments: [1, 2] as [UInt64])
