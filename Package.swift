@@ -3,6 +3,11 @@ import PackageDescription
 
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let grdbSQLite: Target.Dependency = .product(name: "GRDBSQLite", package: "GRDB.swift")
+let postgresNIO: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 
 let package = Package(
     name: "enforcement-sdk",
@@ -10,12 +15,19 @@ let package = Package(
     products: [
         .library(name: "EnforcementModel", targets: ["EnforcementModel"]),
         .library(name: "DataStandard", targets: ["DataStandard"]),
+        .library(name: "EnforcementStore", targets: ["EnforcementStore"]),
+        .library(name: "EnforcementStoreSQLite", targets: ["EnforcementStoreSQLite"]),
+        .library(name: "EnforcementStorePostgres", targets: ["EnforcementStorePostgres"]),
         .executable(name: "enforce", targets: ["EnforcementCLI"]),
         .executable(name: "enforce-bench", targets: ["EnforceBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         .target(name: "EnforcementModel"),
@@ -24,13 +36,25 @@ let package = Package(
             dependencies: ["EnforcementModel", yams],
             resources: [.copy("../../Specs")]
         ),
+        .target(name: "EnforcementStore", dependencies: ["DataStandard", "EnforcementModel", crypto]),
+        .target(name: "EnforcementStoreSQLite", dependencies: ["EnforcementStore", "DataStandard", grdb, grdbSQLite]),
+        .target(
+            name: "EnforcementStorePostgres",
+            dependencies: ["EnforcementStore", "DataStandard", postgresNIO, logging]
+        ),
         .executableTarget(
             name: "EnforcementCLI",
-            dependencies: ["DataStandard", "EnforcementModel", argumentParser]
+            dependencies: [
+                "DataStandard", "EnforcementModel", "EnforcementStore", "EnforcementStoreSQLite",
+                "EnforcementStorePostgres", argumentParser,
+            ]
         ),
         .executableTarget(
             name: "EnforceBench",
-            dependencies: ["DataStandard", "EnforcementModel", argumentParser]
+            dependencies: [
+                "DataStandard", "EnforcementModel", "EnforcementStore", "EnforcementStoreSQLite",
+                "EnforcementStorePostgres", argumentParser,
+            ]
         ),
         .testTarget(name: "EnforcementModelTests", dependencies: ["EnforcementModel"]),
         .testTarget(
@@ -38,7 +62,15 @@ let package = Package(
             dependencies: ["DataStandard", "EnforcementModel"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "EnforcementCLITests", dependencies: ["EnforcementCLI", "DataStandard"]),
+        .testTarget(
+            name: "EnforcementCLITests", dependencies: ["EnforcementCLI", "DataStandard", "EnforcementModel"]),
+        .testTarget(
+            name: "EnforcementStoreTests",
+            dependencies: [
+                "EnforcementStore", "EnforcementStoreSQLite", "EnforcementStorePostgres", "DataStandard",
+                "EnforcementModel",
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

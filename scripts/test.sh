@@ -10,7 +10,11 @@ swift build --build-tests -Xswiftc -warnings-as-errors
 swift format lint --strict --recursive Sources Tests Package.swift
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The persistence tests need a PostgreSQL server: a throwaway cluster, stopped and deleted on exit.
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/enforce-pg.XXXXXX")
+trap 'rm -f "$log"; scripts/pg-test-server.sh stop "$pgdir" || true' EXIT
+url=$(scripts/pg-test-server.sh start "$pgdir") || { echo "test.sh: the PostgreSQL test server did not start" >&2; exit 1; }
+export ENFORCE_TEST_POSTGRES_URL=$url
 swift test --skip-build 2>&1 | tee "$log"
 # A passing run says so; a run that skipped tests is not a pass (no suite may silently skip).
 grep -q "Test run with .* passed" "$log" || { echo "test.sh: the test run did not pass" >&2; exit 1; }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DataStandard
+import EnforcementStore
 import Foundation
 
 /// The administrator CLI of the Sichuan smart-enforcement platform.
@@ -14,7 +15,11 @@ struct Enforce: AsyncParsableCommand {
             Exit status: 0 success; 1 the input was read but failed checks; 2 usage error or unreadable input.
             Every command takes --format json for one machine-readable JSON document on standard output.
             """,
-        subcommands: [StandardCommand.self, ValidateCommand.self, CodeCommand.self, CalendarCommand.self]
+        subcommands: [
+            StandardCommand.self, ValidateCommand.self, CodeCommand.self, CalendarCommand.self, StoreCommand.self,
+            ImportCommand.self, ExportCommand.self, BatchCommand.self, QualityReportCommand.self,
+            TicketsCommand.self,
+        ]
     )
 
     static func main() async {
@@ -27,6 +32,10 @@ struct Enforce: AsyncParsableCommand {
             }
         } catch let error as DataStandardError {
             FileHandle.standardError.write(Data("enforce: error: \(error)\n".utf8))
+            Foundation.exit(ExitStatus.unreadable)
+        } catch let error as StoreError {
+            FileHandle.standardError.write(
+                Data("enforce: error: \(error.message)\n       错误：\(error.messageZH)\n".utf8))
             Foundation.exit(ExitStatus.unreadable)
         } catch let error as CLIFailure {
             FileHandle.standardError.write(Data("enforce: error: \(error.message)\n".utf8))

@@ -73,13 +73,17 @@ final class InputContext: Sendable {
     let collectOnly: Bool
     /// Whether workers must check UTF-8 validity (the input was not decoded by iconv).
     let checksUTF8: Bool
+    /// Whether workers keep every record's values (for `onRecords`).
+    let capturesValues: Bool
 
     init(
         plan: EntityPlan, file: String, format: RecordFormat, encodingName: String, columnSlots: [Int],
         missingSlots: [Bool], references: [FrozenValueSet?], referenceScopes: [[Int]], collectSlots: [Int],
         collectScopes: [[Int]], asOfDay: Int?,
-        revealsSensitiveValues: Bool, maximumRecordBytes: Int, collectOnly: Bool, checksUTF8: Bool
+        revealsSensitiveValues: Bool, maximumRecordBytes: Int, collectOnly: Bool, checksUTF8: Bool,
+        capturesValues: Bool = false
     ) {
+        self.capturesValues = capturesValues && !collectOnly
         self.plan = plan
         self.file = file
         self.format = format
@@ -119,6 +123,8 @@ struct ChunkOutcome: Sendable {
     var uniqueHashes: [ValueHash] = []
     /// Records × collected fields.
     var collected: [ValueHash] = []
+    /// Records × fields, when the context captures values.
+    var values: [String?] = []
     var tally: EntityTally
 
     init(job: ChunkJob, fields: Int) {

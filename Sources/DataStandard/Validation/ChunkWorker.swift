@@ -459,7 +459,23 @@ struct ChunkWorker {
     @inline(__always)
     mutating func endRecord() {
         recordErrors.append(recordHasError ? 1 : 0)
+        if context.capturesValues { captureValues() }
         if consistent && !collectOnly { outcome.tally.consistentRecords &+= 1 }
+    }
+
+    /// Keeps the record's values (import: valid records go to a store, invalid ones to quarantine).
+    mutating func captureValues() {
+        var slot = 0
+        while slot < fieldCount {
+            let length = cellCount[slot]
+            if length > 0 {
+                outcome.values.append(
+                    String(decoding: UnsafeBufferPointer(start: cellPointer[slot], count: length), as: UTF8.self))
+            } else {
+                outcome.values.append(nil)
+            }
+            slot &+= 1
+        }
     }
 
     mutating func emitNote(_ note: ReaderNote, line: Int) {

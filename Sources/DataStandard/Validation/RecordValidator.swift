@@ -164,6 +164,24 @@ public struct RecordValidator: Sendable {
         }
     }
 
+    /// Validates inputs of several entities together, in parallel, and hands every record with its values and
+    /// verdict to `onRecords` — the start of an import: valid records to a store, invalid ones to quarantine.
+    ///
+    /// `onRecords` receives the records chunk by chunk, in input order, each chunk after its issues went to
+    /// `onIssue`; validation waits while it runs, so a slow consumer holds memory to a few chunks.
+    public func validate(
+        _ inputs: [ValidationInput], onIssue: (ValidationIssue) throws -> Void = { _ in },
+        onRecords: (ValidatedRecords) async throws -> Void
+    ) async throws -> ValidationReport {
+        try await withoutActuallyEscaping(onIssue) { onIssue in
+            try await withoutActuallyEscaping(onRecords) { onRecords in
+                let session = ValidationSession(
+                    standard: standard, options: options, plans: try plans(for: inputs), onIssue: onIssue)
+                return try await session.runConcurrently(inputs, workers: options.workers, onRecords: onRecords)
+            }
+        }
+    }
+
     /// Validates inputs of several entities together on the calling thread.
     public func validate(
         _ inputs: [ValidationInput], onIssue: (ValidationIssue) throws -> Void = { _ in }

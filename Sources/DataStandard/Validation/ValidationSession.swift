@@ -98,6 +98,10 @@ final class ValidationSession {
 
     private var currentRun: EntityRun?
     private var currentSets: [ValueHashSet] = []
+    /// Whether records' values are kept for `onRecords`.
+    var capturesValues = false
+    /// Records merged but not yet handed to `onRecords`.
+    var pendingRecords: [ValidatedRecords] = []
 
     // MARK: Running
 
@@ -115,7 +119,11 @@ final class ValidationSession {
     }
 
     /// Validates up to `workers` chunks at a time; merges in input order.
-    func runConcurrently(_ inputs: [ValidationInput], workers: Int) async throws -> ValidationReport {
+    func runConcurrently(
+        _ inputs: [ValidationInput], workers: Int,
+        onRecords: ((ValidatedRecords) async throws -> Void)? = nil
+    ) async throws -> ValidationReport {
+        capturesValues = onRecords != nil
         defer { ChunkBuffer.releaseSpareBlocks() }
         for step in plannedSteps(inputs) {
             let file = try open(step)
@@ -150,12 +158,21 @@ final class ValidationSession {
                     while let next = ready.removeValue(forKey: nextToMerge) {
                         try merger.merge(next)
                         nextToMerge += 1
+                        try await handOver(onRecords)
                     }
                 }
             }
             try close(step, file)
+            try await handOver(onRecords)
         }
         return makeReport()
+    }
+
+    private func handOver(_ onRecords: ((ValidatedRecords) async throws -> Void)?) async throws {
+        guard let onRecords, !pendingRecords.isEmpty else { return }
+        let batches = pendingRecords
+        pendingRecords.removeAll()
+        for batch in batches { try await onRecords(batch) }
     }
 
     /// The files to read, in order: entities referenced ones first; before an entity whose references point at
@@ -322,7 +339,7 @@ final class ValidationSession {
             collectScopes: collectTargets.map(\.scope),
             asOfDay: options.asOf?.daysSinceEpoch, revealsSensitiveValues: options.revealsSensitiveValues,
             maximumRecordBytes: options.maximumRecordBytes, collectOnly: collectOnly,
-            checksUTF8: reader.encodingName == "utf-8")
+            checksUTF8: reader.encodingName == "utf-8", capturesValues: capturesValues)
         let merger = FileMerger(
             session: self, context: context, run: run, collected: currentSets, firstLine: reader.headerLines + 1,
             collectOnly: collectOnly, expectedBytes: byteInput.size)
@@ -566,6 +583,7 @@ final class FileMerger {
         for flag in recordErrors where flag != 0 { invalid += 1 }
         var lastDuplicated = -1
         var lastMadeInvalid = -1
+        var invalidated = Set<Int>()
         let issues = outcome.issues
         var issueIndex = 0
         for event in events {
@@ -588,6 +606,7 @@ final class FileMerger {
             if isError && recordErrors[event.record] == 0 && lastMadeInvalid != event.record {
                 lastMadeInvalid = event.record
                 invalid += 1
+                invalidated.insert(event.record)
             }
             try reportDuplicate(outcome, record: event.record, slot: event.slot, first: Int(event.first))
         }
@@ -597,8 +616,28 @@ final class FileMerger {
         }
         tally.validRecords = count - invalid
         run.tally.add(tally)
+        if context.capturesValues { capture(outcome, recordErrors: recordErrors, invalidated: invalidated) }
         records += count
         lineBase += outcome.newlines
+    }
+
+    /// Hands the chunk's records, with their values and verdicts, to the session.
+    private func capture(_ outcome: ChunkOutcome, recordErrors: [UInt8], invalidated: Set<Int>) {
+        let count = outcome.records
+        let fields = context.plan.entity.fields.map(\.id)
+        guard outcome.values.count == count * fields.count else { return }
+        var batch = ValidatedRecords(
+            entity: context.plan.entity.id, file: context.file, fields: fields, recordNumbers: [], lines: [],
+            isValid: [], values: outcome.values)
+        batch.recordNumbers.reserveCapacity(count)
+        batch.lines.reserveCapacity(count)
+        batch.isValid.reserveCapacity(count)
+        for record in 0..<count {
+            batch.recordNumbers.append(records + record + 1)
+            batch.lines.append(Int(outcome.recordLines[record]) + lineBase)
+            batch.isValid.append(recordErrors[record] == 0 && !invalidated.contains(record))
+        }
+        session.pendingRecords.append(batch)
     }
 
     /// The worker's per-record error flags, less those of records whose only error is an unknown JSON key an earlier

@@ -1,0 +1,316 @@
+import ArgumentParser
+@_spi(Benchmark) import DataStandard
+import EnforcementModel
+import EnforcementStore
+import EnforcementStorePostgres
+import EnforcementStoreSQLite
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Seconds elapsed since `start`.
+func secondsSince(_ start: ContinuousClock.Instant) -> Double {
+    let elapsed = start.duration(to: .now)
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+/// The peak resident memory of the process so far.
+func peakMemoryBytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss) * 1024
+}
+
+/// Prints one JSON line.
+func printLine(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// A folder for generated data: kept (`--keep-data`), reused (`--reuse-data`) or temporary.
+struct DataFolder {
+    let url: URL
+    let isTemporary: Bool
+    let reuses: Bool
+
+    init(keep: String?, reuse: String?, name: String) throws {
+        if let folder = keep ?? reuse {
+            url = URL(fileURLWithPath: folder)
+            isTemporary = false
+        } else {
+            url = FileManager.default.temporaryDirectory.appendingPathComponent("enforce-bench-\(name)-\(getpid())")
+            isTemporary = true
+        }
+        reuses = reuse != nil
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func remove() { if isTemporary { try? FileManager.default.removeItem(at: url) } }
+}
+
+/// Opens a store of a benchmark: a new SQLite file in the data folder, or a PostgreSQL URL (a fresh schema).
+func openBenchmarkStore(_ location: String?, folder: DataFolder, name: String) async throws -> (
+    store: any RecordStore, cleanup: () async -> Void
+) {
+    if let location, location.hasPrefix("postgres") {
+        let schema = "bench_\(name)_\(getpid())"
+        let store = try await PostgresStore.connect(url: location, schema: schema)
+        return (store, { try? await PostgresStore.dropSchema(url: location, schema: schema) })
+    }
+    let path = location ?? folder.url.appendingPathComponent("\(name).sqlite").path
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    return (try SQLiteStore(path: path), {})
+}
+
+/// `enforce-bench import`: imports a generated regulated-entity CSV (validation included) into a new store.
+struct ImportBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import N generated records (validated) into a new store; print one JSON line."
+    )
+
+    @Option(help: "Records to generate.")
+    var rows = 1_000_000
+
+    @Option(help: "The seed of the generated data.")
+    var seed: UInt64 = 20_261_129
+
+    @Option(help: "The store: a SQLite path (default: a new file in the data folder) or a PostgreSQL URL.")
+    var store: String?
+
+    @Option(help: "Records per transaction.")
+    var transactionSize = 20_000
+
+    @Option(help: "Keep the generated CSV in this folder.")
+    var keepData: String?
+
+    @Option(help: "Reuse the CSV a previous run kept in this folder instead of generating.")
+    var reuseData: String?
+
+    @Option(help: "The target rate in records per second.")
+    var target = 200_000
+
+    struct Result: Encodable {
+        var workload = "import"
+        var backend: String
+        var items: Int
+        var seconds: Double
+        var ratePerSecond: Double
+        var peakMemoryBytes: Int
+        var target: Int
+        var stored: Int
+        var quarantined: Int
+        var transactionSize: Int
+        var generationSeconds: Double?
+    }
+
+    func run() async throws {
+        let standard = try StandardLoader().load(directory: try StandardLoader.defaultStandardDirectory())
+        let folder = try DataFolder(keep: keepData, reuse: reuseData, name: "import")
+        defer { folder.remove() }
+        let csv = folder.url.appendingPathComponent("regulated_entity.csv")
+        var generationSeconds: Double?
+        if !folder.reuses {
+            let start = ContinuousClock.now
+            var generator = try SyntheticRecordGenerator(
+                standard: standard, entity: "regulated_entity", asOf: try CivilDate("2026-11-29"), seed: seed)
+            _ = try generator.writeCSV(rows: rows, defects: 0, to: csv.path)
+            generationSeconds = secondsSince(start)
+        }
+        let schema = StoreSchema(standard: standard)
+        let (store, cleanup) = try await openBenchmarkStore(self.store, folder: folder, name: "import")
+        _ = try await store.prepare(schema)
+        let importer = StoreImporter(
+            store: store, schema: schema,
+            options: .init(
+                validation: RecordValidator.Options(asOf: try CivilDate("2026-11-29")),
+                transactionSize: transactionSize))
+        let start = ContinuousClock.now
+        let report = try await importer.run(
+            [ImportSource(entity: "regulated_entity", file: csv)], now: 1_796_000_000)
+        let seconds = secondsSince(start)
+        try await store.close()
+        await cleanup()
+        try printLine(
+            Result(
+                backend: store.location, items: report.records, seconds: seconds,
+                ratePerSecond: Double(report.records) / seconds, peakMemoryBytes: peakMemoryBytes(), target: target,
+                stored: report.stored, quarantined: report.quarantined, transactionSize: transactionSize,
+                generationSeconds: generationSeconds))
+    }
+}
+
+/// `enforce-bench readings`: minute readings of many points arriving in time order, into a store; compared with
+/// the `sqlite3` shell's `.import` of the same rows into the same table.
+struct ReadingsBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "readings",
+        abstract: "Ingest generated minute readings (time order) into a store; print one JSON line.",
+        discussion: """
+            points × pollutants × minutes readings, generated in arrival order: minute by minute, every point
+            and pollutant of that minute (time order), or --order series (each point's series in turn).
+            With a SQLite store the same rows are also written as CSV and imported by the sqlite3 shell
+            (`.import`) into a new database with the same table; both rates are printed (the shell's is the
+            target). With a PostgreSQL URL, --copy loads through COPY straight into the partitioned table.
+            """
+    )
+
+    enum Order: String, ExpressibleByArgument {
+        case time
+        case series
+    }
+
+    @Option(help: "Monitoring points.")
+    var points = 1_000
+
+    @Option(help: "Pollutants per point.")
+    var pollutants = 5
+
+    @Option(help: "Minutes of data.")
+    var minutes = 1_000
+
+    @Option(help: "Arrival order: time or series.")
+    var order: Order = .time
+
+    @Option(help: "Readings per append.")
+    var batch = 50_000
+
+    @Option(help: "The store: a SQLite path (default: a new file in the data folder) or a PostgreSQL URL.")
+    var store: String?
+
+    @Flag(help: "PostgreSQL: load through COPY straight into the table (no conflict handling).")
+    var copy = false
+
+    @Flag(help: "Do not run the sqlite3 shell for comparison.")
+    var noCompare = false
+
+    @Option(help: "Keep the generated CSV (and the databases) in this folder.")
+    var keepData: String?
+
+    @Option(help: "The target rate in readings per second (default: the sqlite3 shell's measured rate).")
+    var target: Int?
+
+    struct Result: Encodable {
+        var workload: String
+        var backend: String
+        var order: String
+        var items: Int
+        var seconds: Double
+        var ratePerSecond: Double
+        var peakMemoryBytes: Int
+        var target: Int
+        var sqlite3ImportSeconds: Double?
+        var sqlite3ImportRatePerSecond: Double?
+        var rangeQueryMilliseconds: Double
+        var rangeQueryRows: Int
+    }
+
+    static let pollutantCodes = ["a21026", "a21002", "a34013", "a21005", "a19001", "a01012", "a01011", "a01013"]
+    static let start: Int64 = 1_793_462_400  // 2026-10-31 16:00 UTC = 2026-11-01 00:00 Beijing
+
+    func run() async throws {
+        let folder = try DataFolder(keep: keepData, reuse: nil, name: "readings")
+        defer { folder.remove() }
+        let pointIDs = (0..<points).map { String(format: "51010000%016d", $0) }
+        let codes = (0..<pollutants).map {
+            Self.pollutantCodes[$0 % Self.pollutantCodes.count] + ($0 < 8 ? "" : "\($0)")
+        }
+        let total = points * pollutants * minutes
+        func reading(_ index: Int) -> MonitoringReading {
+            let point: Int
+            let pollutant: Int
+            let minute: Int
+            switch order {
+            case .time:
+                minute = index / (points * pollutants)
+                point = index / pollutants % points
+                pollutant = index % pollutants
+            case .series:
+                point = index / (pollutants * minutes)
+                pollutant = index / minutes % pollutants
+                minute = index % minutes
+            }
+            let value = Double((index &* 2_654_435_761) % 100_000) / 100
+            return MonitoringReading(
+                point: pointIDs[point], pollutant: codes[pollutant], time: Self.start + Int64(minute) * 60,
+                value: value, flag: "N")
+        }
+
+        let isPostgres = store?.hasPrefix("postgres") ?? false
+        let schema = StoreSchema(
+            standard: try StandardLoader().load(directory: try StandardLoader.defaultStandardDirectory()))
+        let (target, cleanup) = try await openBenchmarkStore(store, folder: folder, name: "readings")
+        _ = try await target.prepare(schema)
+        let began = ContinuousClock.now
+        var index = 0
+        var chunk: [MonitoringReading] = []
+        chunk.reserveCapacity(batch)
+        while index < total {
+            chunk.removeAll(keepingCapacity: true)
+            let end = min(total, index + batch)
+            while index < end {
+                chunk.append(reading(index))
+                index += 1
+            }
+            if copy, let postgres = target as? PostgresStore {
+                try await postgres.copyReadings(chunk)
+            } else {
+                try await target.appendReadings(chunk)
+            }
+        }
+        let seconds = secondsSince(began)
+        // A per-point range query: one point, one day.
+        let queryStart = ContinuousClock.now
+        let day = try await target.readings(
+            point: pointIDs[points / 2], pollutant: nil, from: Self.start, to: Self.start + 86_400)
+        let queryMilliseconds = secondsSince(queryStart) * 1000
+        try await target.close()
+        await cleanup()
+
+        // The same rows through the sqlite3 shell's .import, into the same table.
+        var shellSeconds: Double?
+        if !isPostgres && !noCompare {
+            let csv = folder.url.appendingPathComponent("readings.csv")
+            _ = FileManager.default.createFile(atPath: csv.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: csv)
+            var text = ""
+            for position in 0..<total {
+                let row = reading(position)
+                text += "\(row.point),\(row.pollutant),\(row.time),\(row.value ?? 0),\(row.flag)\n"
+                if text.utf8.count > 1 << 20 {
+                    handle.write(Data(text.utf8))
+                    text = ""
+                }
+            }
+            handle.write(Data(text.utf8))
+            try handle.close()
+            let database = folder.url.appendingPathComponent("sqlite3-import.sqlite")
+            try? FileManager.default.removeItem(at: database)
+            let create = StoreSchema.storeTables(.sqlite).first { $0.0 == "store_readings" }?.1.first ?? ""
+            let script = "\(create);\n.mode csv\n.import \(csv.path) store_readings\n"
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            process.arguments = [database.path]
+            let input = Pipe()
+            process.standardInput = input
+            let shellStart = ContinuousClock.now
+            try process.run()
+            input.fileHandleForWriting.write(Data(script.utf8))
+            try input.fileHandleForWriting.close()
+            process.waitUntilExit()
+            if process.terminationStatus == 0 { shellSeconds = secondsSince(shellStart) }
+            if keepData == nil { try? FileManager.default.removeItem(at: database) }
+        }
+        let shellRate = shellSeconds.map { Double(total) / $0 }
+        try printLine(
+            Result(
+                workload: copy ? "readings-copy" : "readings", backend: target.location, order: order.rawValue,
+                items: total, seconds: seconds, ratePerSecond: Double(total) / seconds,
+                peakMemoryBytes: peakMemoryBytes(), target: self.target ?? shellRate.map { Int($0) } ?? 90_000,
+                sqlite3ImportSeconds: shellSeconds, sqlite3ImportRatePerSecond: shellRate,
+                rangeQueryMilliseconds: queryMilliseconds, rangeQueryRows: day.count))
+    }
+}
