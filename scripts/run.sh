@@ -57,6 +57,9 @@ $enforce tickets list --store data/city.sqlite --status open
 
 echo
 echo "== 5. Chengdu (510100) reports up to the province (data/province.sqlite) =="
+# The province keeps the register of enforcement agencies (the cities' agencies name the provincial corps as
+# their parent): it is imported there first, so that the references of the city's batches resolve.
+$enforce import --store data/province.sqlite --as-of 2026-11-29 --quiet "agency=$data/agency.csv"
 $enforce export --store data/city.sqlite --since 0 --direction up --division 510100 --out data/batches
 $enforce batch apply --store data/province.sqlite --as-of 2026-11-29 data/batches/*.jsonl | grep -v "^  record"
 $enforce store status --store data/province.sqlite
@@ -67,7 +70,9 @@ $enforce quality-report --store data/city.sqlite --division 510000 --as-of 2026-
     --format html --out data/quality-report-510000.html
 $enforce quality-report --store data/city.sqlite --division 510100 --as-of 2026-11-29 \
     --format html --out data/quality-report-510100.html
-$enforce quality-report --store data/city.sqlite --division 510000 --as-of 2026-11-29 --format markdown | head -40
+$enforce quality-report --store data/city.sqlite --division 510000 --as-of 2026-11-29 --format markdown \
+    --out data/quality-report-510000.md
+sed -n '1,40p' data/quality-report-510000.md
 
 echo
 echo "run.sh: standard clean, sample data valid, planted defects found, data imported, reported up, reports written."
