@@ -53,17 +53,16 @@ public enum RecordContent {
     /// order, the field id, the byte 0x1F, the value, the byte 0x1E. Empty fields do not count, so a field added by
     /// a newer version of the standard leaves the hash of older records as it was.
     public static func hash(_ values: [String?], table: EntityTable) -> String {
-        var hasher = SHA256()
-        let unit: [UInt8] = [0x1F]
-        let record: [UInt8] = [0x1E]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
         for (slot, value) in values.enumerated() {
-            guard let value, slot < table.entity.fields.count else { continue }
-            hasher.update(data: Array(table.entity.fields[slot].id.utf8))
-            hasher.update(data: unit)
-            hasher.update(data: Array(value.utf8))
-            hasher.update(data: record)
+            guard let value, slot < table.fieldIDBytes.count else { continue }
+            bytes.append(contentsOf: table.fieldIDBytes[slot])
+            bytes.append(0x1F)
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(0x1E)
         }
-        return hex(hasher.finalize())
+        return hex(SHA256.hash(data: bytes))
     }
 
     /// The SHA-256 (lowercase hex) of bytes.

@@ -207,21 +207,35 @@ public struct StoreImporter: Sendable {
         // Inputs already imported are validated again only when others refer to them; they are not written.
         let validator = try RecordValidator(standard: schema.standard, options: options.validation)
         let store = store
-        let report = try await validator.validate(
-            sources.map(\.validationInput),
-            onIssue: { issue in run.collect(issue) },
-            onRecords: { batch in
-                for pending in try await run.take(batch, store: store) {
-                    let result = try await store.commit(run.settled(pending))
-                    run.committed(result, pending)
-                    try progress(run.progress)
-                }
-            })
-        for pending in run.finish() {
-            let result = try await store.commit(run.settled(pending))
-            run.committed(result, pending)
+        // One commit runs while the next records are prepared (the store's writer and the validation share the
+        // two cores); commits stay in order, each journal counting every commit before it.
+        var inFlight: (task: Task<CommitResult, any Error>, pending: ImportRun.Pending)?
+        func settle() async throws {
+            guard let (task, pending) = inFlight else { return }
+            inFlight = nil
+            run.committed(try await task.value, pending)
+            try progress(run.progress)
         }
-        try progress(run.progress)
+        func submit(_ pending: ImportRun.Pending) async throws {
+            try await settle()
+            let transaction = run.settled(pending)
+            inFlight = (Task { try await store.commit(transaction) }, pending)
+        }
+        let report: ValidationReport
+        do {
+            report = try await validator.validate(
+                sources.map(\.validationInput),
+                onIssue: { issue in run.collect(issue) },
+                onRecords: { batch in
+                    for pending in try await run.take(batch, store: store) { try await submit(pending) }
+                })
+            for pending in run.finish() { try await submit(pending) }
+            try await settle()
+        } catch {
+            // Whatever was submitted is committed (or fails) before the error goes up: nothing runs after it.
+            if let (task, _) = inFlight { _ = try? await task.value }
+            throw error
+        }
         var files = run.files.map(\.report)
         for (index, file) in files.enumerated() {
             files[index].records = report.files.first { $0.file == file.file }?.records ?? file.records

@@ -224,11 +224,14 @@ public struct EntityTable: Sendable {
     public let divisionSlot: Int?
     /// The positions of indexed fields (references and the time field).
     public let indexedSlots: [Int]
+    /// The UTF-8 bytes of each field id (for content hashes).
+    let fieldIDBytes: [[UInt8]]
 
     init(_ entity: EntitySpec) {
         self.entity = entity
         name = "rec_" + entity.id
         storage = entity.fields.map { StorageType($0.type) }
+        fieldIDBytes = entity.fields.map { Array($0.id.utf8) }
         keySlots = entity.key.compactMap { key in entity.fields.firstIndex { $0.id == key } }
         divisionSlot = entity.divisionField.flatMap { id in entity.fields.firstIndex { $0.id == id } }
         var indexed: [Int] = []
@@ -245,19 +248,24 @@ public struct EntityTable: Sendable {
     /// The statements that create the table and its indexes.
     public func createStatements(_ dialect: SQLDialect) -> [String] {
         let bigint = dialect == .sqlite ? "INTEGER" : "BIGINT"
-        var columns = [
-            // Byte order for keys in both dialects: paging by key gives the same pages whatever the database's
-            // collation.
-            dialect == .sqlite ? "_key TEXT PRIMARY KEY" : "_key TEXT COLLATE \"C\" PRIMARY KEY", "_division TEXT",
-            "_seq \(bigint) NOT NULL", "_revision INTEGER NOT NULL",
-            "_hash TEXT NOT NULL", "_standard TEXT NOT NULL", "_source TEXT NOT NULL",
+        // SQLite: the change sequence is the rowid, so that new records are appended at the end of the table's
+        // B-tree and the change feed is a scan of it; the key is a unique index. PostgreSQL: the key is the
+        // primary key, in byte order whatever the database's collation (paging by key gives the same pages).
+        var columns =
+            dialect == .sqlite
+            ? ["_key TEXT NOT NULL UNIQUE", "_division TEXT", "_seq INTEGER PRIMARY KEY"]
+            : ["_key TEXT COLLATE \"C\" PRIMARY KEY", "_division TEXT", "_seq BIGINT NOT NULL"]
+        columns += [
+            "_revision INTEGER NOT NULL", "_hash TEXT NOT NULL", "_standard TEXT NOT NULL", "_source TEXT NOT NULL",
             "_changed_at \(bigint) NOT NULL",
         ]
         for (slot, field) in entity.fields.enumerated() {
             columns.append("\(quoted(field.id)) \(storage[slot].sqlType(dialect))")
         }
         var statements = ["CREATE TABLE \(quoted(name)) (\(columns.joined(separator: ", ")))"]
-        statements.append("CREATE UNIQUE INDEX \(quoted(name + "__seq")) ON \(quoted(name)) (_seq)")
+        if dialect == .postgres {
+            statements.append("CREATE UNIQUE INDEX \(quoted(name + "__seq")) ON \(quoted(name)) (_seq)")
+        }
         statements.append("CREATE INDEX \(quoted(name + "__division")) ON \(quoted(name)) (_division, _key)")
         for slot in indexedSlots {
             let field = entity.fields[slot].id
