@@ -52,7 +52,8 @@ public final class PostgresStore: RecordStore {
     ///
     /// - Parameters:
     ///   - url: `postgres://user[:password]@host[:port]/database` (or `postgresql://`); TLS is used only with
-    ///     `?sslmode=require` (`prefer`, `verify-full` also work); `?connect_timeout=` sets the seconds to wait.
+    ///     `?sslmode=require` (`prefer`, `verify-full` also work); `?connect_timeout=` sets the seconds to wait;
+    ///     `?schema=` names the schema (and wins over `schema`).
     ///   - schema: The schema of the database the store's tables are in; created when missing.
     ///   - logger: Where the driver logs.
     /// - Throws: ``StoreError`` `.unavailable` when the URL is malformed or the server cannot be reached (the message
@@ -61,6 +62,7 @@ public final class PostgresStore: RecordStore {
         url: String, schema: String = "public", logger: Logger = Logger(label: "enforce.postgres")
     ) async throws -> PostgresStore {
         let parsed = try PostgresURL(url)
+        let schema = parsed.schema ?? schema
         guard !schema.isEmpty else {
             throw StoreError(.unavailable, "the PostgreSQL schema name is empty", zh: "PostgreSQL模式名为空")
         }

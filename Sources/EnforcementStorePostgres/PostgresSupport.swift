@@ -23,6 +23,8 @@ struct PostgresURL: Sendable {
     var database: String
     var tls: TLSMode
     var connectTimeout: Int64
+    /// The schema named by `?schema=`, if any.
+    var schema: String?
 
     /// `host:port/database`, for messages (never the password).
     var endpoint: String { "\(host):\(port)/\(database)" }
@@ -69,6 +71,9 @@ struct PostgresURL: Sendable {
                     throw malformed("connect_timeout must be a positive number of seconds")
                 }
                 connectTimeout = seconds
+            case "schema":
+                guard let name = item.value, !name.isEmpty else { throw malformed("schema= names no schema") }
+                schema = name
             default:
                 break
             }

@@ -132,12 +132,52 @@ import Testing
         #expect(!unreachable.stderr.isEmpty)
     }
 
-    /// `kill -9` in the middle of an import: what was committed stays, whole transactions only; the same command
-    /// resumes after the last committed record; nothing is doubled.
-    @Test func anImportKilledMidwayResumesWithNothingLostOrDoubled() async throws {
+    enum Backend: String, CaseIterable, Sendable {
+        case sqlite, postgres
+    }
+
+    /// A new store of a backend: a SQLite file in `folder`, or a schema of its own in the test server
+    /// (`ENFORCE_TEST_POSTGRES_URL`, set by scripts/test.sh; the test fails without it).
+    static func store(_ backend: Backend, in folder: URL) throws -> String {
+        switch backend {
+        case .sqlite:
+            return folder.appendingPathComponent("store.sqlite").path
+        case .postgres:
+            let url = try #require(
+                ProcessInfo.processInfo.environment["ENFORCE_TEST_POSTGRES_URL"],
+                "ENFORCE_TEST_POSTGRES_URL is not set: run the suite with scripts/test.sh")
+            let schema = "cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            return url + (url.contains("?") ? "&" : "?") + "schema=" + schema
+        }
+    }
+
+    @Test func theStoreCommandsWorkOnPostgreSQL() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = folder.appendingPathComponent("store.sqlite").path
+        let store = try Self.store(.postgres, in: folder)
+        let created = try CLIRunner.run(["store", "init", "--store", store])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("PostgreSQL") && created.stdout.contains("created for sichuan-enforcement 1.0"))
+        let imported = try CLIRunner.run(
+            ["import", "--store", store, "--as-of", "2026-11-29", "--quiet"] + Self.cleanArguments())
+        #expect(imported.status == 0, "\(imported.stdout)\n\(imported.stderr)")
+        let status = try CLIRunner.run(["store", "status", "--store", store, "--format", "json"])
+        let summary = try #require(try status.json() as? [String: Any])
+        #expect(summary["lastSequence"] as? Int == 292)
+        let report = try CLIRunner.run(
+            ["quality-report", "--store", store, "--division", "510700", "--as-of", "2026-11-29", "--format", "json"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let json = try #require(try report.json() as? [String: Any])
+        #expect(json["entities"] != nil)
+    }
+
+    /// `kill -9` in the middle of an import: what was committed stays, whole transactions only; the same command
+    /// resumes after the last committed record; nothing is doubled.
+    @Test(arguments: Backend.allCases)
+    func anImportKilledMidwayResumesWithNothingLostOrDoubled(_ backend: Backend) async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Self.store(backend, in: folder)
         let csv = folder.appendingPathComponent("regulated_entity.csv")
         let standard = try StandardLoader().load(
             directory: CLIRunner.repository.appendingPathComponent("Specs/sichuan-enforcement/1.0"))
