@@ -5,8 +5,9 @@ set -euo pipefail
 
 need=()
 # Foundation's text-encoding support and iconv (GB18030) come with glibc and the toolchain; the packages below
-# are the system libraries later parts of the SDK link (SQLite, libcurl) and the tools the scripts use.
-for pkg in libsqlite3-dev libcurl4-openssl-dev python3; do
+# are the system libraries the SDK links (SQLite, libcurl) and the tools the scripts and benchmarks use
+# (sqlite3: the shell the readings benchmark compares with).
+for pkg in libsqlite3-dev libcurl4-openssl-dev python3 sqlite3; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then
