@@ -486,7 +486,8 @@ final class ImportRun {
 
     /// The pending writes, quarantine entries and tickets of the pending input, with its journal.
     private func makeTransaction(finishing: Bool) -> Pending {
-        var transaction = StoreTransaction(writes: writes, quarantine: quarantine, tickets: tickets, now: now)
+        var transaction = StoreTransaction(writes: writes, quarantine: quarantine, now: now)
+        transaction.openedTickets = tickets
         if let file = pendingFile {
             file.journal.updatedAt = now
             if finishing { file.journal.finished = true }

@@ -163,6 +163,9 @@ public struct StoreTransaction: Sendable {
     public var resolvedQuarantine: [String]
     /// Tickets to create or replace (by id).
     public var tickets: [Ticket]
+    /// Tickets to create when absent: a ticket already stored keeps its status and history (importing a file again
+    /// does not reopen what was rectified).
+    public var openedTickets: [Ticket] = []
     /// The journal of the import this transaction belongs to (every write of the transaction comes from it).
     ///
     /// Its `inserted`, `updated` and `unchanged` are the counts before this transaction: the store adds the

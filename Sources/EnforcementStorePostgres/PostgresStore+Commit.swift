@@ -30,6 +30,12 @@ extension PostgresStore {
             if tickets[ticket.id] == nil { ticketOrder.append(ticket.id) }
             tickets[ticket.id] = (ticket, String(decoding: try encoder.encode(ticket), as: UTF8.self))
         }
+        var opened: [String: (Ticket, String)] = [:]
+        var openedOrder: [String] = []
+        for ticket in transaction.openedTickets where opened[ticket.id] == nil {
+            openedOrder.append(ticket.id)
+            opened[ticket.id] = (ticket, String(decoding: try encoder.encode(ticket), as: UTF8.self))
+        }
         let receipts = try transaction.receipts.map {
             ($0.batchID, String(decoding: try encoder.encode($0.receipts), as: UTF8.self))
         }
@@ -83,6 +89,10 @@ extension PostgresStore {
                     binds.append(TextArray(transaction.resolvedQuarantine))
                     try await self.run(
                         connection, "UPDATE store_quarantine SET resolved = TRUE WHERE id = ANY($1::text[])", binds)
+                }
+                if !openedOrder.isEmpty {
+                    try await self.upsertTickets(
+                        openedOrder.compactMap { opened[$0] }, connection, replacing: false)
                 }
                 if !ticketOrder.isEmpty {
                     try await self.upsertTickets(ticketOrder.compactMap { tickets[$0] }, connection)
@@ -237,7 +247,10 @@ extension PostgresStore {
     }
 
     /// Creates or replaces tickets (one per id).
-    private func upsertTickets(_ tickets: [(Ticket, String)], _ connection: PostgresConnection) async throws {
+    /// Writes tickets: replacing stored ones, or (`replacing: false`) only those not stored yet.
+    private func upsertTickets(
+        _ tickets: [(Ticket, String)], _ connection: PostgresConnection, replacing: Bool = true
+    ) async throws {
         var columns = Array(repeating: [String?](), count: 6)
         for (ticket, json) in tickets {
             columns[0].append(ticket.id)
@@ -249,14 +262,18 @@ extension PostgresStore {
         }
         var binds = PostgresBindings(capacity: columns.count)
         for column in columns { binds.append(TextArray(column)) }
+        let conflict =
+            replacing
+            ? """
+            ON CONFLICT (id) DO UPDATE SET quarantine_id = excluded.quarantine_id, entity = excluded.entity,
+                division = excluded.division, status = excluded.status, ticket = excluded.ticket
+            """ : "ON CONFLICT (id) DO NOTHING"
         try await run(
             connection,
             """
             INSERT INTO store_tickets (id, quarantine_id, entity, division, status, ticket)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-            ON CONFLICT (id) DO UPDATE SET quarantine_id = excluded.quarantine_id, entity = excluded.entity,
-                division = excluded.division, status = excluded.status, ticket = excluded.ticket
-            """, binds)
+            """ + "\n" + conflict, binds)
     }
 }
 

@@ -302,22 +302,28 @@ extension SQLiteStore {
     private static func applyRecords(
         _ transaction: StoreTransaction, journal: ImportJournal?, db: Database
     ) throws {
-        guard !transaction.tickets.isEmpty || journal != nil || transaction.receipts != nil else {
+        guard
+            !transaction.tickets.isEmpty || !transaction.openedTickets.isEmpty || journal != nil
+                || transaction.receipts != nil
+        else {
             return
         }
         let encoder = jsonEncoder()
-        if !transaction.tickets.isEmpty {
-            let replace = try db.cachedStatement(
+        for (tickets, verb) in [
+            (transaction.openedTickets, "INSERT OR IGNORE"), (transaction.tickets, "INSERT OR REPLACE"),
+        ]
+        where !tickets.isEmpty {
+            let statement = try db.cachedStatement(
                 sql: """
-                    INSERT OR REPLACE INTO store_tickets (id, quarantine_id, entity, division, status, ticket) \
+                    \(verb) INTO store_tickets (id, quarantine_id, entity, division, status, ticket) \
                     VALUES (?, ?, ?, ?, ?, ?)
                     """)
-            for ticket in transaction.tickets {
-                replace.setUncheckedArguments([
+            for ticket in tickets {
+                statement.setUncheckedArguments([
                     ticket.id, ticket.quarantineID, ticket.entity, ticket.division, ticket.status.rawValue,
                     try json(ticket, encoder),
                 ])
-                try replace.execute()
+                try statement.execute()
             }
         }
         if let journal {

@@ -323,6 +323,14 @@ import Testing
             } throws: { error in
                 (error as? StoreError)?.code == .invalidTransition
             }
+            // Importing the file again does not reopen what was rectified.
+            var again = try Self.importer(store)
+            again.options.force = true
+            _ = try await again.run([ImportSource(entity: "regulated_entity", file: file)], now: Self.now + 9)
+            let afterImport = try #require(
+                try await store.tickets(scope: .province, status: nil).first { $0.id == level.id })
+            #expect(afterImport.status == .rechecked)
+            #expect(afterImport.history.count == 5)
             // A city does not see another city's tickets.
             let chengdu = DivisionScope(try DivisionCode("510100"))
             #expect(try await desk.list(scope: chengdu).allSatisfy { $0.division?.hasPrefix("5101") == true })
