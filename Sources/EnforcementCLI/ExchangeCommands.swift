@@ -75,7 +75,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
             let exporter = BatchExporter(store: store, schema: schema, sender: sender)
             let export = try await exporter.export(
-                since: since, direction: exchange, createdAt: try Clock.nowInBeijing())
+                since: since, direction: exchange, createdAt: Clock.nowInBeijing())
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             } catch {
@@ -157,7 +157,7 @@ struct BatchCommand: AsyncParsableCommand {
             let results = try await withPreparedStore(store) { store, schema, _ in
                 let applier = BatchApplier(
                     store: store, schema: schema,
-                    options: RecordValidator.Options(asOf: asOf ?? ValidateCommand.todayInBeijing()))
+                    options: RecordValidator.Options(asOf: asOf ?? Clock.todayInBeijing()))
                 var results: [Result] = []
                 for path in files {
                     let bytes: [UInt8]
@@ -308,7 +308,7 @@ struct TicketsCommand: AsyncParsableCommand {
             let results = try await withPreparedStore(store) { store, schema, _ in
                 try await TicketDesk(
                     store: store, schema: schema,
-                    options: RecordValidator.Options(asOf: asOf ?? ValidateCommand.todayInBeijing())
+                    options: RecordValidator.Options(asOf: asOf ?? Clock.todayInBeijing())
                 ).recheck(
                     ids.isEmpty ? nil : ids, by: by, scope: division.map(DivisionScope.init) ?? .province,
                     now: Clock.now())

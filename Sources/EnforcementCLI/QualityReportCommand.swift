@@ -52,10 +52,10 @@ struct QualityReportCommand: AsyncParsableCommand {
         let text = try await withPreparedStore(store) { store, schema, _ in
             let reporter = QualityReporter(
                 store: store, schema: schema,
-                options: RecordValidator.Options(asOf: asOf ?? ValidateCommand.todayInBeijing()))
+                options: RecordValidator.Options(asOf: asOf ?? Clock.todayInBeijing()))
             let period: QualityPeriod? = (from != nil || to != nil) ? QualityPeriod(from: from, to: to) : nil
             let report = try await reporter.report(
-                division: division, period: period, generatedAt: try Clock.nowInBeijing())
+                division: division, period: period, generatedAt: Clock.nowInBeijing())
             switch format {
             case .markdown: return report.markdown()
             case .html: return report.html()

@@ -123,20 +123,7 @@ struct ImportCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The entity of the records (e.g. regulated_entity, or 排污单位).")
-    var entity: String?
-
-    @Argument(help: "The input files: PATH, or ENTITY=PATH.")
-    var files: [String]
-
-    @Option(name: .long, help: "Text encoding of the inputs: auto, utf-8 or gb18030.")
-    var encoding: String = "auto"
-
-    @Option(name: .customLong("input-format"), help: "Record format of the inputs: auto, csv, jsonl or json.")
-    var inputFormat: String = "auto"
-
-    @Option(name: .customLong("as-of"), help: "Reference date of timeliness (default: today in Beijing).")
-    var asOf: CivilDate?
+    @OptionGroup var input: InputOptions
 
     @Option(name: .customLong("transaction-size"), help: "Records per transaction (default 20000).")
     var transactionSize: Int = 20_000
@@ -151,26 +138,15 @@ struct ImportCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one file to import") }
-        if InputEncoding(name: encoding) == nil {
-            throw ValidationError("unknown encoding `\(encoding)`; use auto, utf-8 or gb18030")
-        }
-        if InputFormat(name: inputFormat) == nil {
-            throw ValidationError("unknown input format `\(inputFormat)`; use auto, csv, jsonl or json")
-        }
         if transactionSize < 1 { throw ValidationError("--transaction-size must be at least 1") }
     }
 
     func run() async throws {
         let report = try await withPreparedStore(store) { store, schema, _ in
-            var sources: [ImportSource] = []
-            for argument in files {
-                let (entityID, path) = try resolveInput(argument, defaultEntity: entity, standard: schema.standard)
-                sources.append(ImportSource(entity: entityID, file: URL(fileURLWithPath: path)))
+            let sources = try input.resolve(in: schema.standard).map {
+                ImportSource(entity: $0.entity, file: URL(fileURLWithPath: $0.path))
             }
-            var validation = RecordValidator.Options(
-                asOf: asOf ?? ValidateCommand.todayInBeijing(), encoding: InputEncoding(name: encoding) ?? .automatic)
-            validation.format = InputFormat(name: inputFormat) ?? .automatic
+            let validation = input.validatorOptions()
             let importer = StoreImporter(
                 store: store, schema: schema,
                 options: .init(validation: validation, transactionSize: transactionSize, force: force))
@@ -210,26 +186,4 @@ struct ImportCommand: AsyncParsableCommand {
         }
         if report.quarantined > 0 { throw ExitCode(ExitStatus.failedChecks) }
     }
-}
-
-/// `ENTITY=PATH` or `PATH` with `--entity`.
-func resolveInput(_ argument: String, defaultEntity: String?, standard: StandardSpec) throws -> (String, String) {
-    func resolve(_ name: String) throws -> String {
-        if let entity = standard.entity(name) ?? standard.entities.first(where: { $0.name.zh == name }) {
-            return entity.id
-        }
-        throw CLIFailure(
-            message: "unknown entity `\(name)`; run `enforce standard list` for the entities of the standard")
-    }
-    var entityID = try defaultEntity.map(resolve)
-    var path = argument
-    if let equals = argument.firstIndex(of: "="), !FileManager.default.fileExists(atPath: argument) {
-        entityID = try resolve(String(argument[..<equals]))
-        path = String(argument[argument.index(after: equals)...])
-    }
-    guard let entityID else {
-        throw ValidationError("no entity for \(argument): give --entity ENTITY or write ENTITY=PATH")
-    }
-    guard FileManager.default.isReadableFile(atPath: path) else { throw CLIFailure(message: "cannot read \(path)") }
-    return (entityID, path)
 }

@@ -67,13 +67,10 @@ func withPreparedStore<T>(
 enum Clock {
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
-    static func nowInBeijing() throws -> LocalDateTime {
-        let seconds = Int(Date().timeIntervalSince1970) + LocalDateTime.beijingOffsetSeconds
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let rest = seconds - days * 86_400
-        return try LocalDateTime(
-            date: CivilDate(daysSinceEpoch: days), hour: rest / 3600, minute: rest % 3600 / 60, second: rest % 60)
-    }
+    static func nowInBeijing() -> LocalDateTime { LocalDateTime(secondsSinceEpoch: now()) }
+
+    /// Today's date in Beijing.
+    static func todayInBeijing() -> CivilDate { nowInBeijing().date }
 }
 
 /// A division code option.
@@ -82,16 +79,6 @@ extension DivisionCode: ExpressibleByArgument {
         guard let code = try? DivisionCode(argument) else { return nil }
         self = code
     }
-}
-
-/// Formats seconds since 1970 as Beijing time.
-func beijingTime(_ seconds: Int64) -> String {
-    let local = Int(seconds) + LocalDateTime.beijingOffsetSeconds
-    let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-    let rest = local - days * 86_400
-    let date = CivilDate(daysSinceEpoch: days)
-    func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return "\(date) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))"
 }
 
 /// Prints a progress line to standard error.

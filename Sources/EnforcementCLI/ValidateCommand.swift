@@ -23,20 +23,7 @@ struct ValidateCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The entity of the records (e.g. regulated_entity, or 排污单位).")
-    var entity: String?
-
-    @Argument(help: "The input files: PATH, or ENTITY=PATH.")
-    var files: [String]
-
-    @Option(name: .long, help: "Text encoding of the inputs: auto, utf-8 or gb18030.")
-    var encoding: String = "auto"
-
-    @Option(name: .customLong("input-format"), help: "Record format of the inputs: auto, csv, jsonl or json.")
-    var inputFormat: String = "auto"
-
-    @Option(name: .customLong("as-of"), help: "Reference date of timeliness (default: today in Beijing).")
-    var asOf: CivilDate?
+    @OptionGroup var input: InputOptions
 
     @Option(name: .long, help: "Chunks validated in parallel (default: the number of cores).")
     var workers: Int?
@@ -51,38 +38,15 @@ struct ValidateCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one file to validate") }
-        if InputEncoding(name: encoding) == nil {
-            throw ValidationError("unknown encoding `\(encoding)`; use auto, utf-8 or gb18030")
-        }
-        if InputFormat(name: inputFormat) == nil {
-            throw ValidationError("unknown input format `\(inputFormat)`; use auto, csv, jsonl or json")
-        }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
     }
 
     func run() async throws {
         let spec = try standard.loadStandard()
-        let defaultEntity = try entity.map { try resolveEntity($0, in: spec) }
-        var inputs: [ValidationInput] = []
-        for argument in files {
-            var entityID = defaultEntity
-            var path = argument
-            if let equals = argument.firstIndex(of: "="), !FileManager.default.fileExists(atPath: argument) {
-                entityID = try resolveEntity(String(argument[..<equals]), in: spec)
-                path = String(argument[argument.index(after: equals)...])
-            }
-            guard let entityID else {
-                throw ValidationError("no entity for \(argument): give --entity ENTITY or write ENTITY=PATH")
-            }
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                throw CLIFailure(message: "cannot read \(path)")
-            }
-            inputs.append(ValidationInput(entity: entityID, file: URL(fileURLWithPath: path)))
+        let inputs = try input.resolve(in: spec).map {
+            ValidationInput(entity: $0.entity, file: URL(fileURLWithPath: $0.path))
         }
-        var options = RecordValidator.Options(
-            asOf: asOf ?? Self.todayInBeijing(), encoding: InputEncoding(name: encoding) ?? .automatic)
-        options.format = InputFormat(name: inputFormat) ?? .automatic
+        var options = input.validatorOptions()
         if let workers { options.workers = workers }
         options.revealsSensitiveValues = revealSensitive
         let validator = try RecordValidator(standard: spec, options: options)
@@ -110,24 +74,6 @@ struct ValidateCommand: AsyncParsableCommand {
             print(QualityText(report: report, standard: spec).render())
         }
         if report.hasErrors { throw ExitCode(ExitStatus.failedChecks) }
-    }
-
-    private func resolveEntity(_ name: String, in spec: StandardSpec) throws -> String {
-        if let entity = spec.entity(name) ?? spec.entities.first(where: { $0.name.zh == name }) { return entity.id }
-        throw CLIFailure(
-            message: "unknown entity `\(name)`; run `enforce standard list` for the entities of the standard")
-    }
-
-    /// Today's date in Beijing: the CLI is the one place allowed to read the clock.
-    static func todayInBeijing() -> CivilDate {
-        let seconds = Int(Date().timeIntervalSince1970) + LocalDateTime.beijingOffsetSeconds
-        return CivilDate(daysSinceEpoch: seconds.quotient(dividingBy: 86_400))
-    }
-}
-
-extension Int {
-    fileprivate func quotient(dividingBy divisor: Int) -> Int {
-        self >= 0 ? self / divisor : (self - divisor + 1) / divisor
     }
 }
 

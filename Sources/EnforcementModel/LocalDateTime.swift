@@ -96,6 +96,25 @@ public struct LocalDateTime: Hashable, Sendable, Comparable, Codable, CustomStri
             date: date, hour: hour, minute: minute, second: second, nanosecond: nanosecond, utcOffsetSeconds: offset)
     }
 
+    /// The datetime of a moment (seconds since 1970-01-01T00:00:00Z) at an offset from UTC, Beijing time by
+    /// default.
+    ///
+    /// ```swift
+    /// LocalDateTime(secondsSinceEpoch: 0).description   // 1970-01-01 08:00:00
+    /// ```
+    public init(secondsSinceEpoch seconds: Int64, utcOffsetSeconds: Int = LocalDateTime.beijingOffsetSeconds) {
+        let local = seconds + Int64(utcOffsetSeconds)
+        let (quotient, remainder) = local.quotientAndRemainder(dividingBy: 86_400)
+        let day = remainder < 0 ? quotient - 1 : quotient
+        let second = Int(local - day * 86_400)
+        date = CivilDate(daysSinceEpoch: Int(day))
+        hour = second / 3600
+        minute = second % 3600 / 60
+        self.second = second % 60
+        nanosecond = 0
+        self.utcOffsetSeconds = utcOffsetSeconds
+    }
+
     /// Seconds since 1970-01-01T00:00:00Z.
     public var secondsSinceEpoch: Int {
         date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second - utcOffsetSeconds

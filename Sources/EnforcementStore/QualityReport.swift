@@ -28,9 +28,7 @@ public struct QualityPeriod: Hashable, Sendable, Codable {
 
     /// The Beijing civil day (days since 1970-01-01) of a moment.
     static func beijingDay(_ seconds: Int64) -> Int64 {
-        let local = seconds + Int64(LocalDateTime.beijingOffsetSeconds)
-        let (quotient, remainder) = local.quotientAndRemainder(dividingBy: 86_400)
-        return remainder < 0 ? quotient - 1 : quotient
+        Int64(LocalDateTime(secondsSinceEpoch: seconds).date.daysSinceEpoch)
     }
 }
 

@@ -456,13 +456,7 @@ extension QualityReport {
 
     /// A moment (seconds since 1970 UTC) in Beijing time, `YYYY-MM-DD HH:MM:SS`.
     static func beijingTime(_ seconds: Int64) -> String {
-        let local = seconds + Int64(LocalDateTime.beijingOffsetSeconds)
-        let day = QualityPeriod.beijingDay(seconds)
-        let second = Int(local - day * 86_400)
-        let time = try? LocalDateTime(
-            date: CivilDate(daysSinceEpoch: Int(day)), hour: second / 3600, minute: second % 3600 / 60,
-            second: second % 60)
-        return time?.description ?? "\(seconds)"
+        LocalDateTime(secondsSinceEpoch: seconds).description
     }
 }
 
