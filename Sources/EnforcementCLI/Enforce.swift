@@ -18,7 +18,7 @@ struct Enforce: AsyncParsableCommand {
         subcommands: [
             StandardCommand.self, ValidateCommand.self, CodeCommand.self, CalendarCommand.self, StoreCommand.self,
             ImportCommand.self, ExportCommand.self, BatchCommand.self, QualityReportCommand.self,
-            TicketsCommand.self,
+            TicketsCommand.self, HJ212Command.self, RulesCommand.self, CluesCommand.self, IngestCommand.self,
         ]
     )
 

@@ -1,0 +1,1 @@
+import HJ212

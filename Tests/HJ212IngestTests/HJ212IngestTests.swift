@@ -1,0 +1,2 @@
+import HJ212Ingest
+import Testing

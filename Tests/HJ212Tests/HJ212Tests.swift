@@ -1,0 +1,2 @@
+import HJ212
+import Testing
