@@ -93,6 +93,9 @@ struct ImportBenchmark: AsyncParsableCommand {
     @Option(help: "The target rate in records per second.")
     var target = 200_000
 
+    @Flag(help: "Do not measure the sqlite3 shell inserting the same rows for comparison.")
+    var noCompare = false
+
     struct Result: Encodable {
         var workload = "import"
         var backend: String
@@ -105,6 +108,10 @@ struct ImportBenchmark: AsyncParsableCommand {
         var quarantined: Int
         var transactionSize: Int
         var generationSeconds: Double?
+        /// The sqlite3 shell inserting the same rows (already parsed, no validation) into a new table of the same
+        /// schema in one transaction: what SQLite itself manages on this machine.
+        var sqlite3InsertSeconds: Double?
+        var sqlite3InsertRatePerSecond: Double?
     }
 
     func run() async throws {
@@ -133,13 +140,66 @@ struct ImportBenchmark: AsyncParsableCommand {
             [ImportSource(entity: "regulated_entity", file: csv)], now: 1_796_000_000)
         let seconds = secondsSince(start)
         try await store.close()
+        let shellSeconds =
+            store.location.hasPrefix("postgres") || noCompare
+            ? nil : try shellInsertSeconds(csv: csv, store: store.location, folder: folder)
         await cleanup()
         try printLine(
             Result(
                 backend: store.location, items: report.records, seconds: seconds,
                 ratePerSecond: Double(report.records) / seconds, peakMemoryBytes: peakMemoryBytes(), target: target,
                 stored: report.stored, quarantined: report.quarantined, transactionSize: transactionSize,
-                generationSeconds: generationSeconds))
+                generationSeconds: generationSeconds, sqlite3InsertSeconds: shellSeconds,
+                sqlite3InsertRatePerSecond: shellSeconds.map { Double(report.records) / $0 }))
+    }
+
+    /// The sqlite3 shell's time to insert the CSV's rows (loaded beforehand into a scratch table, untimed) into a
+    /// new database holding the store's table and indexes, in one transaction, with the store's pragmas.
+    private func shellInsertSeconds(csv: URL, store: String, folder: DataFolder) throws -> Double? {
+        let path = store.replacingOccurrences(of: "SQLite ", with: "")
+        guard let schema = try sqlite3(path, ".schema rec_regulated_entity\n") else { return nil }
+        let database = folder.url.appendingPathComponent("sqlite3-insert.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        defer {
+            if keepData == nil {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+            }
+        }
+        let load = """
+            PRAGMA journal_mode = WAL;
+            \(schema)
+            .mode csv
+            .import \(csv.path) src
+            """
+        guard try sqlite3(database, load) != nil else { return nil }
+        let insert = """
+            PRAGMA synchronous = FULL;
+            PRAGMA cache_size = -32768;
+            BEGIN;
+            INSERT INTO rec_regulated_entity SELECT entity_code, division_code, NULL, 1, hex(randomblob(32)), '1.0',
+              'regulated_entity.csv', 0, * FROM src;
+            COMMIT;
+            """
+        let start = ContinuousClock.now
+        guard try sqlite3(database, insert) != nil else { return nil }
+        return secondsSince(start)
+    }
+
+    /// Runs the sqlite3 shell on a database with a script; its standard output, or `nil` when it failed.
+    private func sqlite3(_ database: String, _ script: String) throws -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [database]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(script.utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? text : nil
     }
 }
 

@@ -76,4 +76,20 @@ public protocol RecordStore: AnyObject, Sendable {
 
     /// Releases connections and files.
     func close() async throws
+
+    /// Tells the store that many records of an entity are about to be written: a store may drop the entity's
+    /// secondary indexes (``EntityTable/secondaryIndexes``) when its table is empty, and must then build them again
+    /// in ``finishBulkLoad(entity:)`` — or, after a crash, when it is next prepared. Reads stay correct meanwhile.
+    func beginBulkLoad(entity: String) async throws
+
+    /// Ends ``beginBulkLoad(entity:)``: the entity's secondary indexes exist again.
+    func finishBulkLoad(entity: String) async throws
+}
+
+extension RecordStore {
+    /// Does nothing: the store keeps its indexes during loads.
+    public func beginBulkLoad(entity: String) async throws {}
+
+    /// Does nothing.
+    public func finishBulkLoad(entity: String) async throws {}
 }

@@ -221,6 +221,9 @@ public struct StoreImporter: Sendable {
             let transaction = run.settled(pending)
             inFlight = (Task { try await store.commit(transaction) }, pending)
         }
+        // Loading an empty table: the store may build its secondary indexes once, at the end.
+        let loaded = Set(toValidate.map(\.entity)).sorted()
+        for entity in loaded { try await store.beginBulkLoad(entity: entity) }
         let report: ValidationReport
         do {
             report = try await validator.validate(
@@ -234,8 +237,10 @@ public struct StoreImporter: Sendable {
         } catch {
             // Whatever was submitted is committed (or fails) before the error goes up: nothing runs after it.
             if let (task, _) = inFlight { _ = try? await task.value }
+            for entity in loaded { try? await store.finishBulkLoad(entity: entity) }
             throw error
         }
+        for entity in loaded { try await store.finishBulkLoad(entity: entity) }
         var files = run.files.map(\.report)
         for (index, file) in files.enumerated() {
             files[index].records = report.files.first { $0.file == file.file }?.records ?? file.records
@@ -346,6 +351,7 @@ final class ImportRun {
         progress.recordsRead += batch.count
         let fieldCount = batch.fields.count
         let sameFile = batch.file == issuesFile
+        let prepared = Self.prepare(batch, table: table)
         for record in 0..<batch.count {
             let number = batch.recordNumbers[record]
             let recordIssues = sameFile ? issues.removeValue(forKey: number) ?? [] : []
@@ -374,12 +380,13 @@ final class ImportRun {
                             en: "the record's division \(division ?? "(empty)") is outside the sender \(origin.scope)"))
                 )
             }
-            let values = isValid ? RecordContent.canonical(raw, table: table) : []
-            if isValid, let key = RecordContent.key(values, table: table) {
+            let content = isValid ? prepared[record] ?? Self.content(raw, table: table) : nil
+            if let content {
+                let key = content.key
                 writes.append(
                     RecordWrite(
-                        entity: table.entity.id, key: key, division: table.divisionSlot.flatMap { values[$0] },
-                        values: values, hash: RecordContent.hash(values, table: table),
+                        entity: table.entity.id, key: key, division: table.divisionSlot.flatMap { content.values[$0] },
+                        values: content.values, hash: content.hash,
                         standardVersion: origin?.standardVersion ?? schema.standard.version,
                         source: source(of: file)))
                 writeOrigins.append(file)
@@ -405,6 +412,40 @@ final class ImportRun {
             }
         }
         return ready
+    }
+
+    /// A valid record's canonical values, key and hash.
+    struct Content: Sendable {
+        var values: [String?]
+        var key: String
+        var hash: String
+    }
+
+    /// The content of a record, or `nil` when a key field is empty.
+    static func content(_ raw: ArraySlice<String?>, table: EntityTable) -> Content? {
+        let values = RecordContent.canonical(raw, table: table)
+        guard let key = RecordContent.key(values, table: table) else { return nil }
+        return Content(values: values, key: key, hash: RecordContent.hash(values, table: table))
+    }
+
+    /// The content of the chunk's valid records (canonical values, key, SHA-256), computed on every processor: it
+    /// is most of the work of preparing writes, and the records are independent.
+    static func prepare(_ batch: ValidatedRecords, table: EntityTable) -> [Content?] {
+        let count = batch.count
+        let fieldCount = batch.fields.count
+        guard count > 0 else { return [] }
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / 256))
+        return [Content?](unsafeUninitializedCapacity: count) { buffer, initialized in
+            buffer.initialize(repeating: nil)
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for record in (count * part / parts)..<(count * (part + 1) / parts) where batch.isValid[record] {
+                    output[record] = content(
+                        batch.values[(record * fieldCount)..<((record + 1) * fieldCount)], table: table)
+                }
+            }
+            initialized = count
+        }
     }
 
     /// When every error of a record is a reference (`field.reference`) to a record of an entity keyed by the

@@ -266,13 +266,18 @@ public struct EntityTable: Sendable {
         if dialect == .postgres {
             statements.append("CREATE UNIQUE INDEX \(quoted(name + "__seq")) ON \(quoted(name)) (_seq)")
         }
-        statements.append("CREATE INDEX \(quoted(name + "__division")) ON \(quoted(name)) (_division, _key)")
-        for slot in indexedSlots {
-            let field = entity.fields[slot].id
-            statements.append(
-                "CREATE INDEX \(quoted(name + "_" + field)) ON \(quoted(name)) (\(quoted(field)))")
-        }
+        statements += secondaryIndexes.map { "CREATE INDEX \(quoted($0.name)) ON \(quoted(name)) (\($0.columns))" }
         return statements
+    }
+
+    /// The secondary indexes (by division, by reference fields, by the time field), which reads use but which no
+    /// write needs: a store may drop them while it loads an empty table and build them afterwards.
+    public var secondaryIndexes: [(name: String, columns: String)] {
+        [(name + "__division", "_division, _key")]
+            + indexedSlots.map { slot in
+                let field = entity.fields[slot].id
+                return (name + "_" + field, quoted(field))
+            }
     }
 }
 

@@ -89,6 +89,8 @@ public final class SQLiteStore: RecordStore {
             let existing = try Self.existingColumns(db, schema: schema)
             let statements = schema.migrationStatements(existing: existing, dialect: .sqlite)
             for statement in statements { try db.execute(sql: statement) }
+            // Indexes a bulk load dropped and could not build again (the process died).
+            for table in schema.tables { try Self.createSecondaryIndexes(table, db: db) }
             if stored != schema.stamp {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO store_meta (name, value) VALUES ('standard', ?), ('version', ?)",
@@ -100,6 +102,34 @@ public final class SQLiteStore: RecordStore {
         let prepared = PreparedSchema(schema)
         state.withLock { $0 = prepared }
         return migration
+    }
+
+    /// Drops the entity's secondary indexes when its table is empty, so that a large load appends to the table
+    /// and its key index only; ``finishBulkLoad(entity:)`` builds them in one pass. A table that holds records
+    /// keeps its indexes.
+    ///
+    /// - Throws: ``StoreError`` `.notPrepared`, `.unknownEntity`, `.database`.
+    public func beginBulkLoad(entity: String) async throws {
+        let table = try prepared().table(entity).table
+        try await write { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM \(quoted(table.name)) LIMIT 1") == nil else { return }
+            for index in table.secondaryIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(quoted(index.name))") }
+        }
+    }
+
+    /// Builds the entity's secondary indexes again, if ``beginBulkLoad(entity:)`` dropped them.
+    ///
+    /// - Throws: ``StoreError`` `.notPrepared`, `.unknownEntity`, `.database`.
+    public func finishBulkLoad(entity: String) async throws {
+        let table = try prepared().table(entity).table
+        try await write { db in try Self.createSecondaryIndexes(table, db: db) }
+    }
+
+    private static func createSecondaryIndexes(_ table: EntityTable, db: Database) throws {
+        for index in table.secondaryIndexes {
+            try db.execute(
+                sql: "CREATE INDEX IF NOT EXISTS \(quoted(index.name)) ON \(quoted(table.name)) (\(index.columns))")
+        }
     }
 
     /// The standard the store was last prepared for; `nil` for a new store.

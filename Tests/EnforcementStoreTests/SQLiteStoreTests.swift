@@ -1,4 +1,5 @@
 import DataStandard
+import EnforcementModel
 import EnforcementStore
 import EnforcementStoreSQLite
 import Foundation
@@ -85,5 +86,63 @@ struct SQLiteStoreTests {
             #expect(error.code == .unavailable)
             #expect(error.message.contains(garbage.path))
         }
+    }
+
+    /// The secondary indexes of the regulated-entity table, read by the sqlite3 shell.
+    private static func indexes(_ path: String) throws -> Set<String> {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [
+            path,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rec_regulated_entity' "
+                + "AND sql IS NOT NULL",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return Set(text.split(separator: "\n").map(String.init))
+    }
+
+    @Test("a bulk load into an empty table builds its secondary indexes at the end; a crash leaves them to prepare")
+    func bulkLoad() async throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("bulk.sqlite").path
+        let table = try #require(TestEnvironment.schema.table("regulated_entity"))
+        let expected = Set(table.secondaryIndexes.map(\.name))
+        #expect(expected.contains("rec_regulated_entity__division"))
+        #expect(expected.contains("rec_regulated_entity_updated_at"))
+
+        let store = try SQLiteStore(path: path)
+        _ = try await store.prepare(TestEnvironment.schema)
+        #expect(try Self.indexes(path) == expected)
+        try await store.beginBulkLoad(entity: "regulated_entity")
+        #expect(try Self.indexes(path).isEmpty)
+        _ = try await store.commit(StoreTransaction(writes: [Self.write("E0001")], now: 1_772_000_000))
+        let scoped = try await store.records(
+            entity: "regulated_entity", scope: DivisionScope(try DivisionCode("510104")), after: nil, limit: 10)
+        #expect(scoped.map(\.key) == ["E0001"])
+        try await store.finishBulkLoad(entity: "regulated_entity")
+        #expect(try Self.indexes(path) == expected)
+
+        // A table with records keeps its indexes.
+        try await store.beginBulkLoad(entity: "regulated_entity")
+        #expect(try Self.indexes(path) == expected)
+        try await store.finishBulkLoad(entity: "regulated_entity")
+        try await store.close()
+
+        // The process dies during a bulk load: the next prepare builds the indexes.
+        let empty = directory.appendingPathComponent("crashed.sqlite").path
+        let crashed = try SQLiteStore(path: empty)
+        _ = try await crashed.prepare(TestEnvironment.schema)
+        try await crashed.beginBulkLoad(entity: "regulated_entity")
+        try await crashed.close()
+        #expect(try Self.indexes(empty).isEmpty)
+        let reopened = try SQLiteStore(path: empty)
+        #expect(try await reopened.prepare(TestEnvironment.schema).statements.isEmpty)
+        #expect(try Self.indexes(empty) == expected)
+        try await reopened.close()
     }
 }
