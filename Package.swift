@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "WarningKit", dependencies: ["HJ212", "DataStandard", "EnforcementModel", yams]),
         .target(
             name: "HJ212Ingest",
-            dependencies: ["HJ212", "WarningKit", "EnforcementStore", nioCore, nioPosix, logging]
+            dependencies: ["HJ212", "EnforcementStore", nioCore, nioPosix, logging]
         ),
         .executableTarget(
             name: "EnforcementCLI",
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "HJ212IngestTests",
             dependencies: [
-                "HJ212Ingest", "HJ212", "WarningKit", "EnforcementStore", "EnforcementStoreSQLite", nioCore, nioPosix,
+                "HJ212Ingest", "HJ212", "DataStandard", "EnforcementStore", "EnforcementStoreSQLite", nioCore, nioPosix,
             ]
         ),
         .testTarget(
@@ -86,7 +86,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
-            name: "EnforcementCLITests", dependencies: ["EnforcementCLI", "DataStandard", "EnforcementModel"]),
+            name: "EnforcementCLITests", dependencies: ["EnforcementCLI", "DataStandard", "EnforcementModel", "HJ212"]),
         .testTarget(
             name: "EnforcementStoreTests",
             dependencies: [

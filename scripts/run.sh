@@ -75,4 +75,42 @@ $enforce quality-report --store data/city.sqlite --division 510000 --as-of 2026-
 sed -n '1,40p' data/quality-report-510000.md
 
 echo
-echo "run.sh: standard clean, sample data valid, planted defects found, data imported, reported up, reports written."
+echo "== 7. The early-warning brain: HJ 212 packets, device ingest, rules, clues =="
+$enforce hj212 decode Examples/hj212/packets.txt
+set +e
+$enforce hj212 decode Examples/hj212/malformed.txt
+status=$?
+set -e
+if [ "$status" -ne 1 ]; then
+    echo "run.sh: expected the malformed packets to be reported (exit 1), got exit $status" >&2
+    exit 1
+fi
+# The ingest on a free port; the example packets sent over TCP as a device would; stopped with SIGTERM.
+$enforce ingest serve --host 127.0.0.1 --port 0 --store data/city.sqlite 2> data/ingest.log &
+ingest=$!
+port=""
+for _ in $(seq 1 100); do
+    port=$(sed -n 's/.*listening for HJ 212 devices on 127.0.0.1:\([0-9]*\) .*/\1/p' data/ingest.log)
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+if [ -z "$port" ]; then
+    kill "$ingest" 2>/dev/null || true
+    echo "run.sh: the ingest did not start: $(cat data/ingest.log)" >&2
+    exit 1
+fi
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+cat Examples/hj212/packets.txt >&3
+expected=$(grep -c 'Flag=[157];' Examples/hj212/packets.txt || true)
+for _ in $(seq 1 "$expected"); do
+    IFS= read -r -t 10 answer <&3 && echo "  answer: ${answer%$'\r'}"
+done
+exec 3<&-
+kill -TERM "$ingest"
+wait "$ingest"
+$enforce rules test --replay Examples/monitoring/day.csv --points Examples/monitoring/points.yaml
+$enforce clues merge Examples/clues/clues-hotlines.csv Examples/clues/clues-systems.jsonl | head -40
+
+echo
+echo "run.sh: standard clean, sample data valid, planted defects found, data imported, reported up, reports"
+echo "written, packets decoded and ingested, warnings raised, clues merged."

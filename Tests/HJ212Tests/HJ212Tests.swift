@@ -1,2 +1,0 @@
-import HJ212
-import Testing
