@@ -289,8 +289,9 @@ enum FrameDecoder {
         }
         switch scan(b, at: s, finished: true, resume: 0) {
         case .frame(let location):
-            let outcome = decodeFrame(b, location, options)
-            var errors = d.errors + outcome.diagnostics.errors
+            var frame = Diagnostics(lenient: options.isLenient)
+            var packet = decodeFrame(b, location, options, &frame)
+            var errors = d.errors + frame.errors
             if location.end < n {
                 errors.append(
                     HJ212Error(
@@ -298,12 +299,11 @@ enum FrameDecoder {
                         message: "\(n - location.end) bytes follow the end of the frame",
                         messageZH: "报文结尾之后还有 \(n - location.end) 个字节"))
             }
-            var packet = outcome.packet
-            packet.warnings = d.warnings + outcome.diagnostics.warnings
+            packet.warnings = d.warnings + frame.warnings
             if errors.isEmpty { return .success(packet) }
             return .failure(
                 HJ212DecodeFailure(
-                    errors: errors, warnings: packet.warnings, packet: packet, crcValid: outcome.variant != nil))
+                    errors: errors, warnings: packet.warnings, packet: packet, crcValid: packet.crcVariant != nil))
         case .broken(_, let error):
             return .failure(
                 HJ212DecodeFailure(errors: d.errors + [error], warnings: d.warnings, packet: nil, crcValid: false))
@@ -313,18 +313,12 @@ enum FrameDecoder {
         }
     }
 
-    /// The result of decoding a delimited frame.
-    struct Outcome {
-        var packet: HJ212Packet
-        var diagnostics: Diagnostics
-        var variant: HJ212CRCVariant?
-    }
-
-    /// Checks a delimited frame and reads its data segment.
+    /// Checks a delimited frame and reads its data segment: the packet (with the CRC variant it matched, `nil` when
+    /// none), its errors and warnings in `d`.
     static func decodeFrame(
-        _ b: UnsafeBufferPointer<UInt8>, _ location: Location, _ options: HJ212DecodingOptions
-    ) -> Outcome {
-        var d = Diagnostics(lenient: options.isLenient)
+        _ b: UnsafeBufferPointer<UInt8>, _ location: Location, _ options: HJ212DecodingOptions,
+        _ d: inout Diagnostics
+    ) -> HJ212Packet {
         let segmentStart = location.segmentStart
         let segmentEnd = location.segmentEnd
         let length = segmentEnd - segmentStart
@@ -412,7 +406,7 @@ enum FrameDecoder {
         var packet = parseSegment(b, segmentStart, segmentEnd, &d)
         packet.crcVariant = variant
         d.finish(at: segmentStart)
-        return Outcome(packet: packet, diagnostics: d, variant: variant)
+        return packet
     }
 
     static func hexByte(_ byte: UInt8) -> String {
@@ -468,24 +462,59 @@ enum FrameDecoder {
         return nil
     }
 
-    /// The first occurrence of `literal` in `b[start..<end]`.
+    /// The high bit of every byte of `word` equal to `byte`: exact for the lowest one; bytes above a match may be
+    /// flagged too (callers check each candidate).
+    @inline(__always)
+    static func bytesEqual(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let x = word ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+
+    /// The first occurrence of `literal` in `b[start..<end]`: candidates for its first byte are found 8 bytes at a
+    /// time, then compared.
     static func find(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ literal: StaticString) -> Int? {
         let count = literal.utf8CodeUnitCount
         let bytes = literal.utf8Start
         guard count > 0, end - start >= count else { return nil }
-        var i = start
+        let raw = UnsafeRawBufferPointer(b)
+        let first = bytes[0]
         let last = end - count
-        outer: while i <= last {
-            if b[i] == bytes[0] {
-                for k in 1..<count where b[i + k] != bytes[k] {
-                    i += 1
-                    continue outer
-                }
-                return i
+        @inline(__always)
+        func matches(_ i: Int) -> Bool {
+            for k in 1..<count where b[i + k] != bytes[k] { return false }
+            return true
+        }
+        var i = start
+        while i + 8 <= end {
+            var candidates = bytesEqual(
+                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)), first)
+            while candidates != 0 {
+                let position = i + candidates.trailingZeroBitCount >> 3
+                if position > last { return nil }
+                if b[position] == first && matches(position) { return position }
+                candidates &= candidates &- 1
             }
+            i += 8
+        }
+        while i <= last {
+            if b[i] == first && matches(i) { return i }
             i += 1
         }
         return nil
+    }
+
+    /// The first `byte` in `b[start..<end]`, or `end`: 8 bytes at a time.
+    @inline(__always)
+    static func next(_ byte: UInt8, _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        let raw = UnsafeRawBufferPointer(b)
+        var i = start
+        while i + 8 <= end {
+            let found = bytesEqual(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)), byte)
+            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < end && b[i] != byte { i += 1 }
+        return i
     }
 
     // MARK: - Data segment
@@ -493,38 +522,18 @@ enum FrameDecoder {
     /// The positions of the header values (the 8 fields of HJ 212-2017, in its order); plain integers, so that
     /// reading and writing them costs nothing.
     struct Header {
-        private var starts = (-1, -1, -1, -1, -1, -1, -1, -1)
-        private var ends = (0, 0, 0, 0, 0, 0, 0, 0)
+        private var starts = SIMD8<Int>(repeating: -1)
+        private var ends = SIMD8<Int>(repeating: 0)
         static let names = ["QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO"]
 
         subscript(_ index: Int) -> Range<Int>? {
             get {
-                let (start, end): (Int, Int)
-                switch index {
-                case 0: (start, end) = (starts.0, ends.0)
-                case 1: (start, end) = (starts.1, ends.1)
-                case 2: (start, end) = (starts.2, ends.2)
-                case 3: (start, end) = (starts.3, ends.3)
-                case 4: (start, end) = (starts.4, ends.4)
-                case 5: (start, end) = (starts.5, ends.5)
-                case 6: (start, end) = (starts.6, ends.6)
-                default: (start, end) = (starts.7, ends.7)
-                }
-                return start < 0 ? nil : start..<max(start, end)
+                let start = starts[index]
+                return start < 0 ? nil : start..<max(start, ends[index])
             }
             set {
-                let start = newValue?.lowerBound ?? -1
-                let end = newValue?.upperBound ?? 0
-                switch index {
-                case 0: (starts.0, ends.0) = (start, end)
-                case 1: (starts.1, ends.1) = (start, end)
-                case 2: (starts.2, ends.2) = (start, end)
-                case 3: (starts.3, ends.3) = (start, end)
-                case 4: (starts.4, ends.4) = (start, end)
-                case 5: (starts.5, ends.5) = (start, end)
-                case 6: (starts.6, ends.6) = (start, end)
-                default: (starts.7, ends.7) = (start, end)
-                }
+                starts[index] = newValue?.lowerBound ?? -1
+                ends[index] = newValue?.upperBound ?? 0
             }
         }
 
@@ -604,8 +613,7 @@ enum FrameDecoder {
         var outOfOrder: (offset: Int, name: String)?
         var p = start
         while p < headerEnd {
-            var q = p
-            while q < headerEnd && b[q] != semicolon { q += 1 }
+            let q = next(semicolon, b, p, headerEnd)
             if q == p {
                 d.strict(.segmentSyntax, p, nil, "empty field (';;')", "空字段（';;'）")
             } else {
@@ -810,24 +818,36 @@ enum FrameDecoder {
         let count = end - start
         guard count > 0 else { return HJ212DataArea() }
         let bytes = [UInt8](UnsafeBufferPointer(rebasing: b[start..<end]))
-        // An item takes 2 bytes at least (`k=`) plus a separator: the items are written in place in a scratch
-        // buffer of that bound, then copied once into an array of the right size.
-        let capacity = count / 2 + 2
-        return withUnsafeTemporaryAllocation(of: RawItem.self, capacity: capacity) { storage in
-            byteClasses.withUnsafeBufferPointer { classes in
-                NumberParser.powers.withUnsafeBufferPointer { powers in
-                    ItemKind.suffixTable.withUnsafeBufferPointer { suffixes in
-                        let stored = parseItems(b, start, end, version, classes, powers, suffixes, storage, &d)
-                        return HJ212DataArea(
-                            bytes: bytes, items: Array(UnsafeBufferPointer(rebasing: storage[0..<stored])))
+        // The items are written in place into their array, allocated for an item of 12 bytes on average (usual
+        // items such as `a21026-Avg=23.5,` are longer). A data area of shorter items is read again into an array
+        // of the bound: an item takes 2 bytes at least (`k=`) plus a separator.
+        var capacity = count / 12 + 8
+        while true {
+            var diagnostics = d
+            var overflow = false
+            let items = [RawItem](unsafeUninitializedCapacity: capacity) { storage, initialized in
+                initialized = byteClasses.withUnsafeBufferPointer { classes in
+                    NumberParser.powers.withUnsafeBufferPointer { powers in
+                        ItemKind.suffixTable.withUnsafeBufferPointer { suffixes in
+                            parseItems(b, start, end, version, classes, powers, suffixes, storage, &diagnostics)
+                        }
                     }
                 }
+                if initialized < 0 {
+                    overflow = true
+                    initialized = 0
+                }
             }
+            if !overflow {
+                d = diagnostics
+                return HJ212DataArea(bytes: bytes, items: items)
+            }
+            capacity = max(count / 2 + 2, capacity * 2)
         }
     }
 
-    /// The loop of ``parseDataArea(_:_:_:version:_:)``: writes the items into `storage` (whose capacity bounds
-    /// their number) and returns how many it wrote.
+    /// The loop of ``parseDataArea(_:_:_:version:_:)``: writes the items into `storage` and returns how many it
+    /// wrote, or -1 when they do not fit (the items written are then left initialized: `RawItem` is trivial).
     static func parseItems(
         _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ version: UInt8,
         _ classes: UnsafeBufferPointer<UInt8>, _ powers: UnsafeBufferPointer<Double>,
@@ -884,8 +904,8 @@ enum FrameDecoder {
                     break
                 }
             }
-            // (`stored < capacity` always holds: there is one item more than separators at most.)
-            if i < end && b[i] == equals && i > itemStart && stored < capacity {
+            if i < end && b[i] == equals && i > itemStart {
+                guard stored < capacity else { return -1 }
                 let eq = i
                 i += 1
                 var item = RawItem(group: group, keyStart: itemStart - start, keyEnd: eq - start, valueEnd: 0)
@@ -927,17 +947,27 @@ enum FrameDecoder {
                         i += 1
                     }
                     var mantissa: UInt64 = 0
-                    let integerStart = i
-                    readDigits(raw, b, &i, end, &mantissa)
-                    let integerDigits = i - integerStart
+                    var integerDigits = 0
                     var fractionDigits = 0
                     var sawDot = false
-                    if i < end && b[i] == dot {
-                        sawDot = true
-                        i += 1
-                        let fractionStart = i
+                    if i + 8 <= end, let short = shortNumber(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                        // The usual case: the whole number and the byte after it in one word.
+                        mantissa = short.mantissa
+                        integerDigits = short.integerDigits
+                        fractionDigits = short.fractionDigits
+                        sawDot = short.dot
+                        i += short.length
+                    } else {
+                        let integerStart = i
                         readDigits(raw, b, &i, end, &mantissa)
-                        fractionDigits = i - fractionStart
+                        integerDigits = i - integerStart
+                        if i < end && b[i] == dot {
+                            sawDot = true
+                            i += 1
+                            let fractionStart = i
+                            readDigits(raw, b, &i, end, &mantissa)
+                            fractionDigits = i - fractionStart
+                        }
                     }
                     let digits = integerDigits + fractionDigits
                     let terminated = i == end || b[i] == comma || b[i] == semicolon
@@ -1117,6 +1147,54 @@ enum FrameDecoder {
         return matches(0x3D) | matches(0x2C) | matches(0x3B) | matches(0x2D)
     }
 
+    /// The high bit of every byte of `word` that is not `0`…`9`: exact up to the first byte of 0xFA or above (whose
+    /// carry may flag the byte after it).
+    @inline(__always)
+    static func nonDigits(_ word: UInt64) -> UInt64 {
+        let high = (word & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030
+        let low = ((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030
+        let flagged = high | low
+        return (((flagged & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | flagged) & 0x8080_8080_8080_8080
+    }
+
+    /// The value of the up to 8 digits in the low `count` bytes of `word` (first digit in the lowest byte; the
+    /// bytes above are ignored): the classic 3-multiply conversion.
+    @inline(__always)
+    static func digitsValue(_ word: UInt64, count: Int) -> UInt64 {
+        // The digits, first one in the most significant position, zeros before.
+        var value = (word &- 0x3030_3030_3030_3030) << UInt64((8 - count) * 8)
+        value = (value &* 10) &+ (value >> 8)
+        value = ((value & 0x00FF_00FF_00FF_00FF) &* ((100 << 16) + 1)) >> 16
+        return ((value & 0x0000_FFFF_0000_FFFF) &* ((10_000 << 32) + 1)) >> 32
+    }
+
+    /// A number written in the first bytes of `word` (little-endian: the first byte lowest) and ended within it:
+    /// digits, optionally a `.` and digits, then a byte that is neither a digit nor the number's first `.`. `nil`
+    /// when the word holds no such end (a long number: read with ``readDigits(_:_:_:_:_:)``).
+    ///
+    /// `length` is the number of bytes of the number; `integerDigits + fractionDigits` may be 0 (an empty value or
+    /// a lone `.`), which the caller reports.
+    @inline(__always)
+    static func shortNumber(_ word: UInt64)
+        -> (mantissa: UInt64, integerDigits: Int, fractionDigits: Int, dot: Bool, length: Int)?
+    {
+        let stops = nonDigits(word)
+        let first = stops.trailingZeroBitCount >> 3
+        guard first < 8 else { return nil }
+        if UInt8(truncatingIfNeeded: word >> UInt64(first * 8)) != dot {
+            return (first > 0 ? digitsValue(word, count: first) : 0, first, 0, false, first)
+        }
+        // After the `.`: the bytes before it were digits, so the flags above it are exact up to the next stop.
+        guard first < 7 else { return nil }
+        let below: UInt64 = (1 << UInt64(first * 8)) &- 1
+        let second = (stops & ~((below << 8) | 0xFF)).trailingZeroBitCount >> 3
+        guard second < 8 else { return nil }
+        // The digits without the `.`: the fraction's bytes moved down by one.
+        let count = second - 1
+        let digits = (word & below) | ((word >> 8) & ~below & ((1 << UInt64(count * 8)) &- 1))
+        return (count > 0 ? digitsValue(digits, count: count) : 0, first, second - first - 1, true, second)
+    }
+
     /// Reads the decimal digits at `i` into `mantissa` (`mantissa * 10^n + digits`), leaving `i` after them.
     ///
     /// Up to 7 digits followed by a non-digit are read at once from an 8-byte word (the usual case); longer runs,
@@ -1129,25 +1207,13 @@ enum FrameDecoder {
     ) {
         if i + 8 <= end {
             let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            // Bytes that are not '0'...'9': high nibble not 3, or low nibble above 9 (the lowest flagged byte is
-            // exact; a carry can only flag bytes above a non-digit).
-            let high = (word & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030
-            let low = ((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030
-            let flagged = high | low
-            let nonZero =
-                (((flagged & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | flagged) & 0x8080_8080_8080_8080
-            if nonZero != 0 {
-                let count = nonZero.trailingZeroBitCount >> 3
+            let stops = nonDigits(word)
+            if stops != 0 {
+                let count = stops.trailingZeroBitCount >> 3
                 if count == 0 { return }
-                // The digits, first one in the most significant position, zeros before (the classic 3-multiply
-                // conversion of 8 digits).
-                var value = (word &- 0x3030_3030_3030_3030) << UInt64((8 - count) * 8)
-                value = (value &* 10) &+ (value >> 8)
-                value = ((value & 0x00FF_00FF_00FF_00FF) &* ((100 << 16) + 1)) >> 16
-                value = ((value & 0x0000_FFFF_0000_FFFF) &* ((10_000 << 32) + 1)) >> 32
                 var scale: UInt64 = 1
                 for _ in 0..<count { scale &*= 10 }
-                mantissa = mantissa &* scale &+ value
+                mantissa = mantissa &* scale &+ digitsValue(word, count: count)
                 i += count
                 return
             }

@@ -122,14 +122,14 @@ enum CRC16 {
     /// Slicing tables of the high byte: entry `(k - 1) * 256 + x` is `H^k(x)` with `H(x) = arc[x] >> 8`.
     ///
     /// The HJ 212 step `reg = T[(reg >> 8) ^ b]` only keeps the high byte `h` of the register between bytes:
-    /// `h' = H(h ^ b)`. `H` is linear over GF(2), so 8 bytes fold into one step:
-    /// `h8 = H^8(h ^ b0) ^ H^7(b1) ^ … ^ H^1(b7)`, which removes the serial dependency of the byte loop.
+    /// `h' = H(h ^ b)`. `H` is linear over GF(2), so 16 bytes fold into one step:
+    /// `h16 = H^16(h ^ b0) ^ H^15(b1) ^ … ^ H^1(b15)`, which removes the serial dependency of the byte loop.
     static let slices: [UInt8] = {
-        var tables = [UInt8](repeating: 0, count: 8 * 256)
+        var tables = [UInt8](repeating: 0, count: 16 * 256)
         for x in 0..<256 {
             var value = UInt8(truncatingIfNeeded: arc[x] >> 8)
             tables[x] = value
-            for k in 1..<8 {
+            for k in 1..<16 {
                 value = UInt8(truncatingIfNeeded: arc[Int(value)] >> 8)
                 tables[k * 256 + x] = value
             }
@@ -139,42 +139,45 @@ enum CRC16 {
 
     /// The HJ 212 CRC of `bytes`.
     static func hj212(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return 0xFFFF }
-        return checked(base, count: bytes.count).crc
+        checked(bytes).crc
     }
 
-    /// The HJ 212 CRC of `bytes` and whether they are all ASCII.
+    /// The 8 table lookups of the bytes of `word` (first byte in the low bits), the first one in table `top`.
+    @inline(__always)
+    private static func fold(_ s: UnsafeBufferPointer<UInt8>, _ word: UInt64, top: Int) -> UInt8 {
+        s[(top << 8) | Int(word & 0xFF)] ^ s[((top - 1) << 8) | Int((word >> 8) & 0xFF)]
+            ^ s[((top - 2) << 8) | Int((word >> 16) & 0xFF)] ^ s[((top - 3) << 8) | Int((word >> 24) & 0xFF)]
+            ^ s[((top - 4) << 8) | Int((word >> 32) & 0xFF)] ^ s[((top - 5) << 8) | Int((word >> 40) & 0xFF)]
+            ^ s[((top - 6) << 8) | Int((word >> 48) & 0xFF)] ^ s[((top - 7) << 8) | Int(word >> 56)]
+    }
+
+    /// The HJ 212 CRC of `bytes` and whether they are all ASCII (so that the UTF-8 check can be skipped): one pass,
+    /// 16 bytes (two word loads and 16 lookups) per step.
     static func checked(_ bytes: UnsafeRawBufferPointer) -> (crc: UInt16, ascii: Bool) {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return (0xFFFF, true) }
-        return checked(base, count: bytes.count)
-    }
-
-    /// The HJ 212 CRC of `count` bytes at `p` (`count` > 0), and whether they are all ASCII (so that the UTF-8
-    /// check can be skipped): one pass, 8 bytes per step.
-    static func checked(_ p: UnsafeRawPointer, count: Int) -> (crc: UInt16, ascii: Bool) {
-        arc.withUnsafeBufferPointer { arc in
+        let count = bytes.count
+        guard count > 0 else { return (0xFFFF, true) }
+        // Buffer pointers, not raw pointers: their accesses are checked in a build with debug assertions (the
+        // fuzzer's).
+        return arc.withUnsafeBufferPointer { arc in
             slices.withUnsafeBufferPointer { s in
                 var h: UInt8 = 0xFF
                 var high: UInt64 = 0
                 var i = 0
                 let last = count - 1
-                let bytes = UnsafeRawBufferPointer(start: p, count: count)
-                while i + 8 <= last {
-                    high |= p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    h =
-                        s[7 * 256 + Int(h ^ bytes[i])] ^ s[6 * 256 + Int(bytes[i + 1])] ^ s[5 * 256 + Int(bytes[i + 2])]
-                        ^ s[4 * 256 + Int(bytes[i + 3])] ^ s[3 * 256 + Int(bytes[i + 4])]
-                        ^ s[2 * 256 + Int(bytes[i + 5])]
-                        ^ s[256 + Int(bytes[i + 6])] ^ s[Int(bytes[i + 7])]
-                    i += 8
+                while i + 16 <= last {
+                    let first = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    let second = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+                    high |= first | second
+                    h = fold(s, first ^ UInt64(h), top: 15) ^ fold(s, second, top: 7)
+                    i += 16
                 }
                 while i < last {
-                    let byte = p.load(fromByteOffset: i, as: UInt8.self)
+                    let byte = bytes[i]
                     high |= UInt64(byte)
                     h = s[Int(h ^ byte)]
                     i += 1
                 }
-                let byte = p.load(fromByteOffset: last, as: UInt8.self)
+                let byte = bytes[last]
                 high |= UInt64(byte)
                 return (arc[Int(h ^ byte)], high & 0x8080_8080_8080_8080 == 0)
             }

@@ -141,25 +141,28 @@ public struct HJ212StreamDecoder: Sendable {
             return .malformed(shifted)
         case .frame(let location):
             let options = options
-            let outcome = buffer.withUnsafeBufferPointer { FrameDecoder.decodeFrame($0, location, options) }
+            var diagnostics = Diagnostics(lenient: options.isLenient)
+            let packet = buffer.withUnsafeBufferPointer {
+                FrameDecoder.decodeFrame($0, location, options, &diagnostics)
+            }
             start = location.end
             resume = 0
-            if outcome.diagnostics.errors.isEmpty && outcome.diagnostics.warnings.isEmpty {
-                return .packet(outcome.packet)
+            if diagnostics.errors.isEmpty && diagnostics.warnings.isEmpty {
+                return .packet(packet)
             }
-            return report(outcome, at: at)
+            return report(packet, diagnostics, at: at)
         }
     }
 
     /// The event of a frame with warnings or errors (offsets moved to the stream).
-    private mutating func report(_ outcome: FrameDecoder.Outcome, at: Int) -> HJ212StreamEvent {
+    private mutating func report(_ packet: HJ212Packet, _ diagnostics: Diagnostics, at: Int) -> HJ212StreamEvent {
         let base = base
-        var packet = outcome.packet
-        packet.warnings = outcome.diagnostics.warnings.map { $0.shifted(by: base) }
-        guard let first = outcome.diagnostics.errors.first else { return .packet(packet) }
+        var packet = packet
+        packet.warnings = diagnostics.warnings.map { $0.shifted(by: base) }
+        guard let first = diagnostics.errors.first else { return .packet(packet) }
         lastFailure = HJ212DecodeFailure(
-            errors: outcome.diagnostics.errors.map { $0.shifted(by: base) }, warnings: packet.warnings, packet: packet,
-            crcValid: outcome.variant != nil, offset: base &+ at)
+            errors: diagnostics.errors.map { $0.shifted(by: base) }, warnings: packet.warnings, packet: packet,
+            crcValid: packet.crcVariant != nil, offset: base &+ at)
         return .malformed(first.shifted(by: base))
     }
 }
