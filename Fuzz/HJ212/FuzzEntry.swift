@@ -1,6 +1,7 @@
 // The libFuzzer entry of the HJ 212 codec. Built together with Sources/HJ212/*.swift by scripts/fuzz-hj212.sh:
 //
-//     swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/HJ212/*.swift Fuzz/HJ212/FuzzEntry.swift
+//     swiftc -sanitize=fuzzer -parse-as-library -O -wmo -assert-config Debug -module-name HJ212 \
+//         Sources/HJ212/*.swift Fuzz/HJ212/FuzzEntry.swift
 //
 // Every input goes through the frame decoder in both modes, the stream decoder in read splits derived from the
 // input, the data-area parser, reassembly, and re-encoding of whatever decoded; a broken invariant traps so that the
@@ -19,8 +20,20 @@ func check(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { fatalError("invariant broken: \(message())") }
 }
 
+/// Every number the decoder read on the way (its word-at-a-time parser) is the value the standard library reads
+/// from the same text.
+func checkNumbers(_ data: HJ212DataArea) {
+    data.bytes.withUnsafeBufferPointer { p in
+        for item in data.items where !item.number.isNaN {
+            let text = decodeString(p, item.keyEnd + 1, item.valueEnd)
+            check(Double(text) == item.number, "'\(text)' read as \(item.number)")
+        }
+    }
+}
+
 /// Decoded packets must survive encoding: the frame decodes again, leniently, to an equal packet.
 func checkRoundTrip(_ packet: HJ212Packet) {
+    checkNumbers(packet.data)
     let again = HJ212Packet.decode(packet.encoded(), options: .lenient)
     if case .success(let decoded) = again {
         check(decoded == packet, "re-encoded packet differs: \(packet)")
