@@ -297,6 +297,19 @@ struct MalformedPacketTests {
         #expect(custom.warnings.map(\.code) == [.cpKey])
     }
 
+    @Test func manyShortItemsAreAllRead() throws {
+        // Items of 9 bytes (2005 codes): more than the decoder first allocates for, so the data area is read again;
+        // every item must be there once, and the one unknown key reported once.
+        let values = (0..<300).map { "\(String(10 + $0 % 90))-Rtd=\($0 % 10)" }
+        let segment =
+            "QN=20160801085857223;ST=32;CN=2011;PW=100000;MN=88888880000001;Flag=0;CP=&&"
+            + values.joined(separator: ",") + ",Odd=1&&"
+        let packet = try #require(decode(Fixtures.frame(segment: segment), .lenient).packet)
+        #expect(packet.data.itemCount == 301)
+        #expect(packet.data.allItems.prefix(300).map(\.description) == values)
+        #expect(packet.warnings.filter { $0.code == .cpKey }.count == 1)
+    }
+
     @Test func oversize() throws {
         let values = (0..<60).map { "a\(String(21_000 + $0))-Rtd=\(Double($0) + 0.125),a\(String(21_000 + $0))-Flag=N" }
         let long =
