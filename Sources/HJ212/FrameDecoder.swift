@@ -767,7 +767,8 @@ enum FrameDecoder {
                 "包号 PNO \(pno) 须在 1 与总包数 PNUM \(pnum.map(String.init) ?? "9999") 之间")
         }
 
-        // Data area.
+        // Data area. The header values and the data area keep one copy of the data segment.
+        let bytes = [UInt8](UnsafeBufferPointer(rebasing: b[start..<end]))
         var data = HJ212DataArea()
         if dataStart >= 0 && dataEnd > dataStart {
             let limit = version == 0 ? HJ212.maximumDataAreaLength2005 : HJ212.maximumDataAreaLength2017
@@ -777,13 +778,12 @@ enum FrameDecoder {
                     "the data area has \(dataEnd - dataStart) bytes; \(flag.edition) allows at most \(limit)",
                     "数据区长 \(dataEnd - dataStart) 字节，\(flag.edition) 规定最多 \(limit) 字节")
             }
-            data = parseDataArea(b, dataStart, dataEnd, version: version, &d)
+            data = parseDataArea(b, dataStart, dataEnd, version: version, bytes: bytes, origin: start, &d)
         }
 
         return HJ212Packet(
-            qn: header[0].map { string(b, $0) }, st: header[1].map { string(b, $0) },
-            cn: header[2].map { string(b, $0) }, pw: header[3].map { string(b, $0) },
-            mn: header[4].map { string(b, $0) }, flag: flag, pnum: pnum, pno: pno, data: data)
+            header: HeaderText(bytes: bytes, origin: start) { header[$0] }, flag: flag, pnum: pnum, pno: pno,
+            data: data)
     }
 
     static func string(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
@@ -808,16 +808,19 @@ enum FrameDecoder {
 
     /// Reads the data area `b[start..<end]` (the content of `CP=&&…&&`) in one pass: each key is scanned and
     /// classified, then its value is scanned to the next `,` or `;` and, for numeric keys, read as a number on the
-    /// way. Positions of the items are relative to `start`, diagnostics to the buffer.
+    /// way. Diagnostics are located in the buffer.
     ///
     /// This is the hot loop of decoding: the common case stays in this function; every report is made by a
     /// separate, non-inlined function.
+    ///
+    /// The data area keeps `bytes`, a copy of `b[origin...]` that holds `b[start..<end]` (for a packet, its whole data
+    /// segment, shared with the header values): its items are positions in it.
     static func parseDataArea(
-        _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, version: UInt8, _ d: inout Diagnostics
+        _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, version: UInt8, bytes: [UInt8], origin: Int,
+        _ d: inout Diagnostics
     ) -> HJ212DataArea {
         let count = end - start
         guard count > 0 else { return HJ212DataArea() }
-        let bytes = [UInt8](UnsafeBufferPointer(rebasing: b[start..<end]))
         // The items are written in place into their array, allocated for an item of 12 bytes on average (usual
         // items such as `a21026-Avg=23.5,` are longer). A data area of shorter items is read again into an array
         // of the bound: an item takes 2 bytes at least (`k=`) plus a separator.
@@ -829,7 +832,8 @@ enum FrameDecoder {
                 initialized = byteClasses.withUnsafeBufferPointer { classes in
                     NumberParser.powers.withUnsafeBufferPointer { powers in
                         ItemKind.suffixTable.withUnsafeBufferPointer { suffixes in
-                            parseItems(b, start, end, version, classes, powers, suffixes, storage, &diagnostics)
+                            parseItems(
+                                b, start, end, origin, version, classes, powers, suffixes, storage, &diagnostics)
                         }
                     }
                 }
@@ -846,10 +850,11 @@ enum FrameDecoder {
         }
     }
 
-    /// The loop of ``parseDataArea(_:_:_:version:_:)``: writes the items into `storage` and returns how many it
-    /// wrote, or -1 when they do not fit (the items written are then left initialized: `RawItem` is trivial).
+    /// The loop of ``parseDataArea(_:_:_:version:bytes:origin:_:)``: writes the items (positions from `origin`)
+    /// into `storage` and returns how many it wrote, or -1 when they do not fit (the items written are then left
+    /// initialized: `RawItem` is trivial).
     static func parseItems(
-        _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ version: UInt8,
+        _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ origin: Int, _ version: UInt8,
         _ classes: UnsafeBufferPointer<UInt8>, _ powers: UnsafeBufferPointer<Double>,
         _ suffixes: UnsafeBufferPointer<(word: UInt64, kind: ItemKind)>,
         _ storage: UnsafeMutableBufferPointer<RawItem>, _ d: inout Diagnostics
@@ -908,7 +913,7 @@ enum FrameDecoder {
                 guard stored < capacity else { return -1 }
                 let eq = i
                 i += 1
-                var item = RawItem(group: group, keyStart: itemStart - start, keyEnd: eq - start, valueEnd: 0)
+                var item = RawItem(group: group, keyStart: itemStart - origin, keyEnd: eq - origin, valueEnd: 0)
                 let kind: ItemKind
                 if dashAt >= 0 {
                     kind = ItemKind.suffix(b, dashAt + 1, eq, suffixes)
@@ -928,7 +933,7 @@ enum FrameDecoder {
                     if kind.rawValue >= ItemKind.zsCou.rawValue && kind.rawValue <= ItemKind.unknownSuffix.rawValue {
                         reportSuffix(b, itemStart, dashAt, eq, kind, &d)
                     }
-                    item.dash = dashAt - start
+                    item.dash = dashAt - origin
                 } else {
                     kind = ItemKind.plain(b, itemStart, eq)
                     if kind == .unknownKey { reportKey(b, itemStart, eq, &d) }
@@ -996,7 +1001,7 @@ enum FrameDecoder {
                 case .text:
                     skipValue(b, &i, end)
                 }
-                item.valueEnd = i - start
+                item.valueEnd = i - origin
                 storage.initializeElement(at: stored, to: item)
                 stored += 1
                 inGroup += 1

@@ -666,7 +666,8 @@ extension HJ212DataArea {
         var diagnostics = Diagnostics(lenient: options.isLenient)
         let bytes = Array(text.utf8)
         let area = bytes.withUnsafeBufferPointer {
-            FrameDecoder.parseDataArea($0, 0, $0.count, version: edition.rawValue, &diagnostics)
+            FrameDecoder.parseDataArea(
+                $0, 0, $0.count, version: edition.rawValue, bytes: bytes, origin: 0, &diagnostics)
         }
         diagnostics.finish(at: 0)
         if diagnostics.errors.isEmpty { return .success(area) }

@@ -15,16 +15,33 @@
 /// Equality and hashing compare the header fields and the data area; ``warnings`` and ``crcVariant`` (what the
 /// decoder noticed) are not part of them.
 public struct HJ212Packet: Sendable, Hashable, CustomStringConvertible {
+    /// The text header values, kept as bytes (see ``HeaderText``).
+    var header: HeaderText
     /// The request number `QN` (`YYYYMMDDhhmmsszzz`), identifying one command exchange.
-    public var qn: String?
+    public var qn: String? {
+        get { header[0] }
+        set { header[0] = newValue }
+    }
     /// The system code `ST` (e.g. `31` flue gas, `32` wastewater, `91` system interaction).
-    public var st: String?
+    public var st: String? {
+        get { header[1] }
+        set { header[1] = newValue }
+    }
     /// The command code `CN` (e.g. `2061` hourly data, `9014` data response).
-    public var cn: String?
+    public var cn: String? {
+        get { header[2] }
+        set { header[2] = newValue }
+    }
     /// The password `PW`.
-    public var pw: String?
+    public var pw: String? {
+        get { header[3] }
+        set { header[3] = newValue }
+    }
     /// The device identifier `MN` (24 hex characters in 2017, 14 characters in 2005).
-    public var mn: String?
+    public var mn: String? {
+        get { header[4] }
+        set { header[4] = newValue }
+    }
     /// The Flag: edition, subpackets (D), acknowledgement (A). A packet without Flag reads as Flag 0.
     public var flag: HJ212Flag
     /// The total number of subpackets `PNUM` (only with Flag.D).
@@ -55,11 +72,16 @@ public struct HJ212Packet: Sendable, Hashable, CustomStringConvertible {
         flag: HJ212Flag = HJ212Flag(edition: .edition2017), pnum: Int? = nil, pno: Int? = nil,
         data: HJ212DataArea = HJ212DataArea()
     ) {
-        self.qn = qn
-        self.st = st
-        self.cn = cn
-        self.pw = pw
-        self.mn = mn
+        header = HeaderText([qn, st, cn, pw, mn])
+        self.flag = flag
+        self.pnum = pnum
+        self.pno = pno
+        self.data = data
+    }
+
+    /// A decoded packet, whose header values are ranges of `header`'s bytes.
+    init(header: HeaderText, flag: HJ212Flag, pnum: Int?, pno: Int?, data: HJ212DataArea) {
+        self.header = header
         self.flag = flag
         self.pnum = pnum
         self.pno = pno
@@ -180,17 +202,13 @@ public struct HJ212Packet: Sendable, Hashable, CustomStringConvertible {
 
     /// Equal when the header fields and the data areas are equal.
     public static func == (lhs: HJ212Packet, rhs: HJ212Packet) -> Bool {
-        lhs.qn == rhs.qn && lhs.st == rhs.st && lhs.cn == rhs.cn && lhs.pw == rhs.pw && lhs.mn == rhs.mn
-            && lhs.flag == rhs.flag && lhs.pnum == rhs.pnum && lhs.pno == rhs.pno && lhs.data == rhs.data
+        lhs.header == rhs.header && lhs.flag == rhs.flag && lhs.pnum == rhs.pnum && lhs.pno == rhs.pno
+            && lhs.data == rhs.data
     }
 
     /// Hashes the header fields and the data area.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(qn)
-        hasher.combine(st)
-        hasher.combine(cn)
-        hasher.combine(pw)
-        hasher.combine(mn)
+        hasher.combine(header)
         hasher.combine(flag)
         hasher.combine(pnum)
         hasher.combine(pno)
@@ -233,5 +251,61 @@ extension HJ212Packet {
         _ frame: String, options: HJ212DecodingOptions = .strict
     ) -> Result<HJ212Packet, HJ212DecodeFailure> {
         decode(Array(frame.utf8), options: options)
+    }
+}
+
+/// The text header values of a packet (QN, ST, CN, PW, MN, by index in that order) as ranges of one byte array: for
+/// a decoded packet, its data segment (shared with its data area), so that decoding builds no strings; a value is
+/// made into a `String` when it is read.
+///
+/// Equality and hashing are those of the values as strings (invalid UTF-8 read with replacement characters), as
+/// when they were stored as strings.
+struct HeaderText: Sendable, Hashable {
+    static let count = 5
+    private var bytes: [UInt8]
+    /// The ranges of the values in `bytes` (start -1: absent); lanes 5–7 are unused.
+    private var starts = SIMD8<Int>(repeating: -1)
+    private var ends = SIMD8<Int>(repeating: 0)
+
+    /// The values given as strings.
+    init(_ values: [String?]) {
+        bytes = []
+        for (index, value) in values.prefix(Self.count).enumerated() {
+            guard let value else { continue }
+            starts[index] = bytes.count
+            bytes.append(contentsOf: value.utf8)
+            ends[index] = bytes.count
+        }
+    }
+
+    /// Values at `ranges` of `bytes`, whose first byte is at position `origin` of the ranges.
+    init(bytes: [UInt8], origin: Int, ranges: (Int) -> Range<Int>?) {
+        self.bytes = bytes
+        for index in 0..<Self.count {
+            guard let range = ranges(index) else { continue }
+            starts[index] = range.lowerBound - origin
+            ends[index] = range.upperBound - origin
+        }
+    }
+
+    subscript(_ index: Int) -> String? {
+        get {
+            let start = starts[index]
+            guard start >= 0 else { return nil }
+            return bytes.withUnsafeBufferPointer { decodeString($0, start, ends[index]) }
+        }
+        set {
+            var values = (0..<Self.count).map { self[$0] }
+            values[index] = newValue
+            self = HeaderText(values)
+        }
+    }
+
+    static func == (lhs: HeaderText, rhs: HeaderText) -> Bool {
+        (0..<count).allSatisfy { lhs[$0] == rhs[$0] }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        for index in 0..<Self.count { hasher.combine(self[index]) }
     }
 }
