@@ -109,8 +109,11 @@ exec 3<&-
 kill -TERM "$ingest"
 wait "$ingest"
 $enforce rules test --replay Examples/monitoring/day.csv --points Examples/monitoring/points.yaml
-$enforce clues merge Examples/clues/clues-hotlines.csv Examples/clues/clues-systems.jsonl | head -40
+$enforce clues merge Examples/clues/clues-hotlines.csv Examples/clues/clues-systems.jsonl \
+    --out data/clues-merged.jsonl | head -40
+# The one store of clues: the merged clues are records of the standard's clue entity in the city's store.
+$enforce import --store data/city.sqlite --as-of 2026-11-29 "clue=data/clues-merged.jsonl"
 
 echo
 echo "run.sh: standard clean, sample data valid, planted defects found, data imported, reported up, reports"
-echo "written, packets decoded and ingested, warnings raised, clues merged."
+echo "written, packets decoded and ingested, warnings raised, clues merged and stored."

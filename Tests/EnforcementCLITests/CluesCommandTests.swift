@@ -87,6 +87,41 @@ struct CluesCommandTests {
         #expect(lines.count == 11)
     }
 
+    @Test func mergedCluesAreStoredOnceInTheStore() throws {
+        // The one store of clues: the merged clues are records of the standard's `clue` entity, imported into the
+        // store like any other; merging and importing again stores nothing twice.
+        let out = try Self.temporary("merged.jsonl")
+        let folder = out.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("clues.sqlite").path
+        let now = "2026-11-27 09:00:00"
+        let merge = try CLIRunner.run(["clues", "merge", Self.hotlines, Self.systems, "--now", now, "--out", out.path])
+        #expect(merge.status == 0, "\(merge.stderr)")
+        let initialize = try CLIRunner.run(["store", "init", "--store", store])
+        #expect(initialize.status == 0, "\(initialize.stderr)")
+
+        func imported(_ file: String) throws -> [String: Any] {
+            let result = try CLIRunner.run(["import", "--store", store, "--format", "json", "clue=\(file)"])
+            #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+            let document = try #require(try result.json() as? [String: Any])
+            return try #require((document["files"] as? [[String: Any]])?.first)
+        }
+        let first = try imported(out.path)
+        #expect(first["inserted"] as? Int == 11)
+        #expect(first["quarantined"] as? Int == 0)
+        #expect(first["alreadyImported"] as? Bool == false)
+
+        // Merged again and written as CSV: other bytes (so not the same import again), the same records.
+        let again = folder.appendingPathComponent("merged-again.csv").path
+        let remerge = try CLIRunner.run(["clues", "merge", out.path, "--now", now, "--out", again])
+        #expect(remerge.status == 0, "\(remerge.stderr)")
+        let second = try imported(again)
+        #expect(second["alreadyImported"] as? Bool == false)
+        #expect(second["inserted"] as? Int == 0)
+        #expect(second["updated"] as? Int == 0)
+        #expect(second["unchanged"] as? Int == 11)
+    }
+
     @Test func aShorterWindowMergesLess() throws {
         let result = try CLIRunner.run([
             "clues", "merge", Self.hotlines, Self.systems, "--window", "2", "--format", "json",
