@@ -166,7 +166,7 @@ struct HJ212DecodeBenchmark: AsyncParsableCommand {
                 }
             } while !finished && offset < count
         }
-        counts.readSeconds = Double(reading.components.seconds) + Double(reading.components.attoseconds) / 1e18
+        counts.readSeconds = seconds(reading)
         return counts
     }
 }

@@ -12,8 +12,12 @@ import Foundation
 
 /// Seconds elapsed since `start`.
 func secondsSince(_ start: ContinuousClock.Instant) -> Double {
-    let elapsed = start.duration(to: .now)
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    seconds(start.duration(to: .now))
+}
+
+/// A duration in seconds.
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
 /// The peak resident memory of the process so far.

@@ -782,7 +782,7 @@ enum FrameDecoder {
         }
 
         return HJ212Packet(
-            header: HeaderText(bytes: bytes, origin: start) { header[$0] }, flag: flag, pnum: pnum, pno: pno,
+            header: HeaderText(bytes: bytes, origin: start, ranges: header), flag: flag, pnum: pnum, pno: pno,
             data: data)
     }
 

@@ -263,36 +263,34 @@ extension HJ212Packet {
 struct HeaderText: Sendable, Hashable {
     static let count = 5
     private var bytes: [UInt8]
-    /// The ranges of the values in `bytes` (start -1: absent); lanes 5–7 are unused.
-    private var starts = SIMD8<Int>(repeating: -1)
-    private var ends = SIMD8<Int>(repeating: 0)
+    /// The ranges of the values (the first 5 of the header), in positions of which `bytes` starts at `origin`.
+    private var ranges = FrameDecoder.Header()
+    private var origin = 0
 
     /// The values given as strings.
     init(_ values: [String?]) {
         bytes = []
         for (index, value) in values.prefix(Self.count).enumerated() {
             guard let value else { continue }
-            starts[index] = bytes.count
+            let start = bytes.count
             bytes.append(contentsOf: value.utf8)
-            ends[index] = bytes.count
+            ranges[index] = start..<bytes.count
         }
     }
 
-    /// Values at `ranges` of `bytes`, whose first byte is at position `origin` of the ranges.
-    init(bytes: [UInt8], origin: Int, ranges: (Int) -> Range<Int>?) {
+    /// The values of a decoded header: `bytes` holds the buffer from position `origin`.
+    init(bytes: [UInt8], origin: Int, ranges: FrameDecoder.Header) {
         self.bytes = bytes
-        for index in 0..<Self.count {
-            guard let range = ranges(index) else { continue }
-            starts[index] = range.lowerBound - origin
-            ends[index] = range.upperBound - origin
-        }
+        self.origin = origin
+        self.ranges = ranges
     }
 
     subscript(_ index: Int) -> String? {
         get {
-            let start = starts[index]
-            guard start >= 0 else { return nil }
-            return bytes.withUnsafeBufferPointer { decodeString($0, start, ends[index]) }
+            guard let range = ranges[index] else { return nil }
+            return bytes.withUnsafeBufferPointer {
+                decodeString($0, range.lowerBound - origin, range.upperBound - origin)
+            }
         }
         set {
             var values = (0..<Self.count).map { self[$0] }
