@@ -11,20 +11,100 @@ public enum RecordContent {
     public static func canonical(_ value: String, type: FieldType) -> String {
         switch type {
         case .integer:
+            if isCanonicalInteger(value.utf8) { return value }
             if let number = Int64(value) { return String(number) }
             return value
         case .boolean:
-            switch value.lowercased() {
-            case "true", "1", "是": return "true"
-            case "false", "0", "否": return "false"
-            default: return value
+            switch booleanValue(value) {
+            case true?: return "true"
+            case false?: return "false"
+            case nil: return value
             }
         case .datetime:
+            if isCanonicalDateTime(value.utf8) { return value }
             if let time = try? LocalDateTime(value) { return time.description }
             return value
         default:
             return value
         }
+    }
+
+    /// Digits with no leading zero (or `0` alone), maybe after a `-`: the text of an `Int64` as `String(_:)` writes
+    /// it, when it has at most 18 digits (so that it cannot overflow).
+    static func isCanonicalInteger(_ text: String.UTF8View) -> Bool {
+        var digits = 0
+        var first = true
+        var negative = false
+        for byte in text {
+            if first && byte == UInt8(ascii: "-") {
+                negative = true
+                first = false
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return false }
+            if digits == 0 && byte == UInt8(ascii: "0") && (negative || text.count > 1) { return false }
+            digits += 1
+            first = false
+        }
+        return digits > 0 && digits <= 18
+    }
+
+    /// `true`, `1`, `是` and `false`, `0`, `否`, in any case; `nil` for anything else.
+    static func booleanValue(_ text: String) -> Bool? {
+        var bytes: UInt64 = 0
+        var count = 0
+        for byte in text.utf8 {
+            count += 1
+            guard count <= 5 else { return nil }
+            // ASCII letters in lower case; other bytes as they are.
+            let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            bytes = bytes << 8 | UInt64(lower)
+        }
+        switch (count, bytes) {
+        case (4, 0x7472_7565), (1, 0x31), (3, 0xE6_98AF): return true  // true, 1, 是
+        case (5, 0x66_616C_7365), (1, 0x30), (3, 0xE5_90A6): return false  // false, 0, 否
+        default: return nil
+        }
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS` with a valid date and time: the text ``LocalDateTime`` writes for a Beijing time
+    /// without fraction.
+    static func isCanonicalDateTime(_ text: String.UTF8View) -> Bool {
+        guard text.count == 19 else { return false }
+        var fields = (year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0)
+        var index = 0
+        var value = 0
+        for byte in text {
+            let separator: UInt8? =
+                switch index {
+                case 4, 7: UInt8(ascii: "-")
+                case 10: UInt8(ascii: " ")
+                case 13, 16: UInt8(ascii: ":")
+                default: nil
+                }
+            if let separator {
+                guard byte == separator else { return false }
+                switch index {
+                case 4: fields.year = value
+                case 7: fields.month = value
+                case 10: fields.day = value
+                case 13: fields.hour = value
+                default: fields.minute = value
+                }
+                value = 0
+            } else {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return false }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            index += 1
+        }
+        fields.second = value
+        guard fields.year >= 1, fields.month >= 1, fields.month <= 12, fields.day >= 1, fields.hour <= 23,
+            fields.minute <= 59, fields.second <= 59
+        else { return false }
+        let leap = fields.year % 4 == 0 && (fields.year % 100 != 0 || fields.year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][fields.month - 1]
+        return fields.day <= days
     }
 
     /// The canonical values of a record, in field order.
@@ -53,13 +133,19 @@ public enum RecordContent {
     /// order, the field id, the byte 0x1F, the value, the byte 0x1E. Empty fields do not count, so a field added by
     /// a newer version of the standard leaves the hash of older records as it was.
     public static func hash(_ values: [String?], table: EntityTable) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(512)
+        var scratch: [UInt8] = []
+        return hash(values, table: table, scratch: &scratch)
+    }
+
+    /// ``hash(_:table:)``, with the bytes hashed gathered in `scratch` (kept from record to record, so that a loop
+    /// over many records allocates it once).
+    static func hash(_ values: [String?], table: EntityTable, scratch bytes: inout [UInt8]) -> String {
+        bytes.removeAll(keepingCapacity: true)
         for (slot, value) in values.enumerated() {
-            guard let value, slot < table.fieldIDBytes.count else { continue }
+            guard var text = value, slot < table.fieldIDBytes.count else { continue }
             bytes.append(contentsOf: table.fieldIDBytes[slot])
             bytes.append(0x1F)
-            bytes.append(contentsOf: value.utf8)
+            text.withUTF8 { bytes.append(contentsOf: $0) }
             bytes.append(0x1E)
         }
         return hex(SHA256.hash(data: bytes))
@@ -74,23 +160,43 @@ public enum RecordContent {
     /// field is empty.
     public static func key<Values: Collection<String?>>(_ values: Values, table: EntityTable) -> String? {
         guard !table.keySlots.isEmpty else { return nil }
-        var parts: [String] = []
-        let array = Array(values)
-        for slot in table.keySlots {
-            guard slot < array.count, let value = array[slot], !value.isEmpty else { return nil }
-            parts.append(value)
+        var key = ""
+        for (position, slot) in table.keySlots.enumerated() {
+            guard slot < values.count, let value = values[values.index(values.startIndex, offsetBy: slot)],
+                !value.isEmpty
+            else { return nil }
+            if table.keySlots.count == 1 { return value }
+            if position > 0 { key += "|" }
+            key += value
         }
-        return parts.joined(separator: "|")
+        return key
     }
 
     static func hex<Digest: Sequence<UInt8>>(_ digest: Digest) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
+        var digits: [UInt8] = []
+        digits.reserveCapacity(64)
         for byte in digest {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0F)])
+            digits.append(hexDigit(byte >> 4))
+            digits.append(hexDigit(byte & 0x0F))
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: digits, as: UTF8.self)
+    }
+
+    /// Lower-case hex of a SHA-256 digest, written straight into the string's storage.
+    static func hex(_ digest: SHA256Digest) -> String {
+        String(unsafeUninitializedCapacity: SHA256Digest.byteCount * 2) { buffer in
+            digest.withUnsafeBytes { bytes in
+                for (index, byte) in bytes.enumerated() {
+                    buffer[2 * index] = hexDigit(byte >> 4)
+                    buffer[2 * index + 1] = hexDigit(byte & 0x0F)
+                }
+            }
+            return SHA256Digest.byteCount * 2
+        }
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 }

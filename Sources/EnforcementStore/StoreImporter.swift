@@ -258,6 +258,8 @@ final class ImportRun {
         let table: EntityTable
         /// Records up to this number were committed by an earlier, interrupted run.
         let skipThrough: Int
+        /// `import:<name>`, the source of its records (made once, shared by every write).
+        let sourceName: String
 
         init(source: ImportSource, table: EntityTable, report: ImportReport.File, journal: ImportJournal) {
             self.source = source
@@ -265,6 +267,7 @@ final class ImportRun {
             self.report = report
             self.journal = journal
             skipThrough = journal.finished ? Int.max : journal.recordsCommitted
+            sourceName = "import:" + source.name
         }
 
         var alreadyImported: Bool { report.alreadyImported }
@@ -274,6 +277,8 @@ final class ImportRun {
     let options: StoreImporter.Options
     let now: Int64
     let origin: StoreImporter.BatchOrigin?
+    /// `batch:<id>`, the source of a batch's records.
+    private let batchSource: String?
     var files: [FileState] = []
     private var byName: [String: FileState] = [:]
     /// Issues of records not yet handed over, by file and record number.
@@ -295,6 +300,7 @@ final class ImportRun {
         self.options = options
         self.now = now
         self.origin = origin
+        batchSource = origin.map { "batch:" + $0.batchID }
     }
 
     func begin(source: ImportSource, id: String, journal: ImportJournal?) -> FileState {
@@ -423,9 +429,15 @@ final class ImportRun {
 
     /// The content of a record, or `nil` when a key field is empty.
     static func content(_ raw: ArraySlice<String?>, table: EntityTable) -> Content? {
+        var scratch: [UInt8] = []
+        return content(raw, table: table, scratch: &scratch)
+    }
+
+    /// ``content(_:table:)`` with a buffer for the hashed bytes that is kept from record to record.
+    static func content(_ raw: ArraySlice<String?>, table: EntityTable, scratch: inout [UInt8]) -> Content? {
         let values = RecordContent.canonical(raw, table: table)
         guard let key = RecordContent.key(values, table: table) else { return nil }
-        return Content(values: values, key: key, hash: RecordContent.hash(values, table: table))
+        return Content(values: values, key: key, hash: RecordContent.hash(values, table: table, scratch: &scratch))
     }
 
     /// The content of the chunk's valid records (canonical values, key, SHA-256), computed on every processor: it
@@ -439,9 +451,12 @@ final class ImportRun {
             buffer.initialize(repeating: nil)
             nonisolated(unsafe) let output = buffer
             DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var scratch: [UInt8] = []
+                scratch.reserveCapacity(1024)
                 for record in (count * part / parts)..<(count * (part + 1) / parts) where batch.isValid[record] {
                     output[record] = content(
-                        batch.values[(record * fieldCount)..<((record + 1) * fieldCount)], table: table)
+                        batch.values[(record * fieldCount)..<((record + 1) * fieldCount)], table: table,
+                        scratch: &scratch)
                 }
             }
             initialized = count
@@ -471,8 +486,7 @@ final class ImportRun {
     }
 
     private func source(of file: FileState) -> String {
-        if let origin { return "batch:" + origin.batchID }
-        return "import:" + file.source.name
+        batchSource ?? file.sourceName
     }
 
     private func quarantineEntry(

@@ -249,11 +249,12 @@ public struct EntityTable: Sendable {
     public func createStatements(_ dialect: SQLDialect) -> [String] {
         let bigint = dialect == .sqlite ? "INTEGER" : "BIGINT"
         // SQLite: the change sequence is the rowid, so that new records are appended at the end of the table's
-        // B-tree and the change feed is a scan of it; the key is a unique index. PostgreSQL: the key is the
-        // primary key, in byte order whatever the database's collation (paging by key gives the same pages).
+        // B-tree and the change feed is a scan of it; the key is a unique index (``keyIndex``, named so that a bulk
+        // load may build it at the end; stores made before have it as a `UNIQUE` constraint). PostgreSQL: the key
+        // is the primary key, in byte order whatever the database's collation (paging by key gives the same pages).
         var columns =
             dialect == .sqlite
-            ? ["_key TEXT NOT NULL UNIQUE", "_division TEXT", "_seq INTEGER PRIMARY KEY"]
+            ? ["_key TEXT NOT NULL", "_division TEXT", "_seq INTEGER PRIMARY KEY"]
             : ["_key TEXT COLLATE \"C\" PRIMARY KEY", "_division TEXT", "_seq BIGINT NOT NULL"]
         columns += [
             "_revision INTEGER NOT NULL", "_hash TEXT NOT NULL", "_standard TEXT NOT NULL", "_source TEXT NOT NULL",
@@ -263,12 +264,18 @@ public struct EntityTable: Sendable {
             columns.append("\(quoted(field.id)) \(storage[slot].sqlType(dialect))")
         }
         var statements = ["CREATE TABLE \(quoted(name)) (\(columns.joined(separator: ", ")))"]
+        if dialect == .sqlite {
+            statements.append("CREATE UNIQUE INDEX \(quoted(keyIndex)) ON \(quoted(name)) (_key)")
+        }
         if dialect == .postgres {
             statements.append("CREATE UNIQUE INDEX \(quoted(name + "__seq")) ON \(quoted(name)) (_seq)")
         }
         statements += secondaryIndexes.map { "CREATE INDEX \(quoted($0.name)) ON \(quoted(name)) (\($0.columns))" }
         return statements
     }
+
+    /// SQLite: the name of the unique index on `_key`.
+    public var keyIndex: String { name + "__key" }
 
     /// The secondary indexes (by division, by reference fields, by the time field), which reads use but which no
     /// write needs: a store may drop them while it loads an empty table and build them afterwards.

@@ -81,16 +81,30 @@ struct SQLiteCall {
     /// one), a boolean as 1/0, anything else as text; `nil` as `NULL`.
     func bind(_ index: Int32, value text: String?, storage: StorageType) throws {
         guard let text else { return try bindNull(index) }
-        switch storage {
-        case .integer:
-            if let number = Int64(text) { return try bind(index, number) }
-        case .boolean:
-            if text == "true" { return try bind(index, Int64(1)) }
-            if text == "false" { return try bind(index, Int64(0)) }
-        case .text, .decimal, .date:
-            break
-        }
+        if let number = Self.number(text, storage: storage) { return try bind(index, number) }
         try bind(index, text)
+    }
+
+    /// The number a canonical value is kept as: an integer's (when the text is one), a boolean's 1/0; `nil` for a
+    /// value kept as text.
+    @inline(__always)
+    static func number(_ text: String, storage: StorageType) -> Int64? {
+        switch storage {
+        case .integer: Int64(text)
+        case .boolean: text == "true" ? 1 : text == "false" ? 0 : nil
+        case .text, .decimal, .date: nil
+        }
+    }
+
+    /// Binds texts that lie in memory which stays put until the statement is reset (`SQLITE_STATIC`: SQLite
+    /// keeps the pointer instead of a copy).
+    func bindStatic(_ index: Int32, _ bytes: UnsafePointer<UInt8>, count: Int) throws {
+        try check(sqlite3_bind_text(handle, index, bytes, Int32(count), sqliteStatic))
+    }
+
+    /// Forgets every binding (texts bound with ``bindStatic(_:_:count:)`` must not outlive their memory).
+    func clearBindings() {
+        sqlite3_clear_bindings(handle)
     }
 
     // MARK: Running
@@ -164,6 +178,46 @@ struct SQLiteCall {
         guard code != SQLITE_OK else { return }
         let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
         throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+    }
+}
+
+/// `SQLITE_STATIC`: the bytes stay where they are while SQLite uses them.
+private var sqliteStatic: sqlite3_destructor_type? { nil }
+
+/// Texts bound to a statement from one buffer, without SQLite copying each of them: gathered with
+/// ``append(_:_:)``, bound and used inside ``bind(to:_:)``.
+struct TextArena {
+    private var bytes: [UInt8] = []
+    private var texts: [(index: Int32, start: Int, count: Int)] = []
+
+    /// Starts another statement's texts (keeps the memory).
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        texts.removeAll(keepingCapacity: true)
+    }
+
+    /// The text of parameter `index`.
+    mutating func append(_ index: Int32, _ text: String) {
+        var text = text
+        let start = bytes.count
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+        texts.append((index, start, bytes.count - start))
+    }
+
+    /// Binds the texts to `call`, runs `body`, then clears the statement's bindings (the texts' memory is only
+    /// valid inside).
+    func bind<T>(to call: SQLiteCall, _ body: () throws -> T) throws -> T {
+        defer { call.clearBindings() }
+        return try bytes.withUnsafeBufferPointer { buffer in
+            for text in texts {
+                if let base = buffer.baseAddress {
+                    try call.bindStatic(text.index, base + text.start, count: text.count)
+                } else {
+                    try call.bind(text.index, "")
+                }
+            }
+            return try body()
+        }
     }
 }
 

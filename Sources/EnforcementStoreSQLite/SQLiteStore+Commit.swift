@@ -18,7 +18,10 @@ extension SQLiteStore {
     ///   have (nothing of the transaction is kept); `.database` when SQLite refuses a statement.
     public func commit(_ transaction: StoreTransaction) async throws -> CommitResult {
         let prepared = try prepared()
-        return try await write { db in try Self.apply(transaction, prepared: prepared, db: db) }
+        let bulkLoads = bulkLoads
+        return try await write { db in
+            try Self.apply(transaction, prepared: prepared, bulkLoads: bulkLoads, db: db)
+        }
     }
 
     /// Stores monitoring readings in one transaction; a reading stored for the same point, pollutant and time is
@@ -56,26 +59,41 @@ extension SQLiteStore {
         }
     }
 
-    /// The statements of one entity table, made once per transaction.
+    /// The statements of one entity table, each made once per transaction when first needed (the statements
+    /// that name the key's conflict cannot be made while a bulk load has dropped the key index).
     private final class TableCalls {
         let table: SQLiteTable
-        let insert: SQLiteCall
-        let lookup: SQLiteCall
-        let update: SQLiteCall
-        let lookupChunk: SQLiteCall
+        private var made: [String: SQLiteCall] = [:]
         /// Multi-row inserts of 1, 2, 4, … ``SQLiteTable/chunk`` records, made when first needed.
         private var inserts: [SQLiteCall?]
         private let db: Database
+        /// The texts of the statement being bound.
+        var arena = TextArena()
+        /// Whether the table's bulk load was checked in this transaction (``BulkLoads``): it ends at the sequence
+        /// the load wrote last.
+        var bulkChecked = false
 
         init(_ table: SQLiteTable, db: Database) throws {
             self.table = table
             self.db = db
-            insert = try SQLiteCall(db, table.insert)
-            lookup = try SQLiteCall(db, table.lookup)
-            update = try SQLiteCall(db, table.update)
-            lookupChunk = try SQLiteCall(db, table.lookupChunk)
             inserts = Array(repeating: nil, count: SQLiteTable.chunk.trailingZeroBitCount + 1)
         }
+
+        private func call(_ sql: String) throws -> SQLiteCall {
+            if let call = made[sql] { return call }
+            let call = try SQLiteCall(db, sql)
+            made[sql] = call
+            return call
+        }
+
+        /// ``SQLiteTable/insert``.
+        func insert() throws -> SQLiteCall { try call(table.insert) }
+        /// ``SQLiteTable/lookup``.
+        func lookup() throws -> SQLiteCall { try call(table.lookup) }
+        /// ``SQLiteTable/update``.
+        func update() throws -> SQLiteCall { try call(table.update) }
+        /// ``SQLiteTable/lookupChunk``.
+        func lookupChunk() throws -> SQLiteCall { try call(table.lookupChunk) }
 
         /// The insert of `2^power` records.
         func insertRows(power: Int) throws -> SQLiteCall {
@@ -94,7 +112,7 @@ extension SQLiteStore {
     }
 
     private static func apply(
-        _ transaction: StoreTransaction, prepared: PreparedSchema, db: Database
+        _ transaction: StoreTransaction, prepared: PreparedSchema, bulkLoads: BulkLoads, db: Database
     ) throws -> CommitResult {
         let first = try readLastSequence(db)
         var progress = Progress(last: first, outcomes: [], now: transaction.now)
@@ -112,10 +130,16 @@ extension SQLiteStore {
             } else {
                 tableCalls = try TableCalls(prepared.tables[index], db: db)
                 calls[index] = tableCalls
+                // Another store on the file may be bulk loading the entity, its key index dropped: build it (the
+                // other store sees this commit and ends its load).
+                if bulkLoads.lastSequence(entity) == nil { try createKeyIndex(tableCalls.table.table, db: db) }
             }
             var end = start + 1
             while end < writes.endIndex, end - start < SQLiteTable.chunk, writes[end].entity == entity { end += 1 }
-            try applyChunk(writes[start..<end], calls: tableCalls, progress: &progress)
+            if try !applyNew(writes[start..<end], calls: tableCalls, bulkLoads: bulkLoads, db: db, progress: &progress)
+            {
+                try applyChunk(writes[start..<end], calls: tableCalls, progress: &progress)
+            }
             start = end
         }
 
@@ -141,7 +165,7 @@ extension SQLiteStore {
             return
         }
 
-        let lookup = calls.lookupChunk
+        let lookup = try calls.lookupChunk()
         lookup.reset()
         var parameter: Int32 = 1
         for write in writes {
@@ -169,12 +193,13 @@ extension SQLiteStore {
                     continue
                 }
                 let sequence = progress.last + 1
-                let update = calls.update
+                let update = try calls.update()
                 update.reset()
+                calls.arena.removeAll()
                 try bind(
                     write, sequence: sequence, revision: record.revision + 1, now: progress.now, table: calls.table,
-                    to: update, from: 1)
-                try update.run()
+                    to: update, from: 1, texts: &calls.arena)
+                try calls.arena.bind(to: update) { try update.run() }
                 progress.last = sequence
                 progress.outcomes.append(.updated(sequence: sequence, revision: record.revision + 1))
             } else {
@@ -185,7 +210,53 @@ extension SQLiteStore {
             }
         }
 
-        // The new records, in statements of 2^k records (k decreasing).
+        try insert(writes, inserts, calls: calls, now: progress.now)
+    }
+
+    /// During a bulk load of the entity (``BulkLoads``): inserts the writes as new records without looking their
+    /// keys up, and returns `true`. `false` (nothing done) when the entity is not loading, or when a key was
+    /// written before or comes twice, or when something else wrote to the table: the load ends then, its key index
+    /// is built, and the writes are to be applied as usual.
+    private static func applyNew(
+        _ writes: ArraySlice<RecordWrite>, calls: TableCalls, bulkLoads: BulkLoads, db: Database,
+        progress: inout Progress
+    ) throws -> Bool {
+        let table = calls.table.table
+        guard let loaded = bulkLoads.lastSequence(table.entity.id) else { return false }
+        if !calls.bulkChecked {
+            let call = try SQLiteCall(db, "SELECT max(_seq) FROM \(quoted(table.name))")
+            _ = try call.step()
+            let last = call.integer(0)
+            call.reset()
+            calls.bulkChecked = true
+            guard last == loaded else {
+                bulkLoads.end(table.entity.id)
+                try createKeyIndex(table, db: db)
+                return false
+            }
+        }
+        let first = progress.last + 1
+        let last = progress.last + Int64(writes.count)
+        guard bulkLoads.claim(table.entity.id, keys: writes.lazy.map(\.key), lastSequence: last) else {
+            bulkLoads.end(table.entity.id)
+            try createKeyIndex(table, db: db)
+            return false
+        }
+        var inserts: [(write: Int, sequence: Int64)] = []
+        inserts.reserveCapacity(writes.count)
+        for (offset, position) in writes.indices.enumerated() {
+            inserts.append((position, first + Int64(offset)))
+            progress.outcomes.append(.inserted(sequence: first + Int64(offset)))
+        }
+        progress.last = last
+        try insert(writes, inserts, calls: calls, now: progress.now)
+        return true
+    }
+
+    /// Inserts new records, in statements of 2^k records (k decreasing).
+    private static func insert(
+        _ writes: ArraySlice<RecordWrite>, _ inserts: [(write: Int, sequence: Int64)], calls: TableCalls, now: Int64
+    ) throws {
         let width = Int32(calls.table.parameterCount)
         var offset = 0
         while offset < inserts.count {
@@ -193,14 +264,15 @@ extension SQLiteStore {
             let rows = 1 << power
             let insert = try calls.insertRows(power: power)
             insert.reset()
+            calls.arena.removeAll()
             var first: Int32 = 1
             for (position, sequence) in inserts[offset..<offset + rows] {
                 try bind(
-                    writes[position], sequence: sequence, revision: 1, now: progress.now, table: calls.table,
-                    to: insert, from: first)
+                    writes[position], sequence: sequence, revision: 1, now: now, table: calls.table,
+                    to: insert, from: first, texts: &calls.arena)
                 first += width
             }
-            try insert.run()
+            try calls.arena.bind(to: insert) { try insert.run() }
             offset += rows
         }
     }
@@ -208,17 +280,20 @@ extension SQLiteStore {
     /// Applies one write: an insert that does nothing when the key is stored, then the stored hash decides.
     private static func applyOne(_ write: RecordWrite, calls: TableCalls, progress: inout Progress) throws {
         let sequence = progress.last + 1
-        let insert = calls.insert
+        let insert = try calls.insert()
         insert.reset()
-        try bind(write, sequence: sequence, revision: 1, now: progress.now, table: calls.table, to: insert, from: 1)
-        try insert.run()
+        calls.arena.removeAll()
+        try bind(
+            write, sequence: sequence, revision: 1, now: progress.now, table: calls.table, to: insert, from: 1,
+            texts: &calls.arena)
+        try calls.arena.bind(to: insert) { try insert.run() }
         if insert.changes > 0 {
             progress.last = sequence
             progress.outcomes.append(.inserted(sequence: sequence))
             return
         }
 
-        let lookup = calls.lookup
+        let lookup = try calls.lookup()
         lookup.reset()
         try lookup.bind(1, write.key)
         guard try lookup.step() else {
@@ -233,34 +308,45 @@ extension SQLiteStore {
             progress.outcomes.append(.unchanged)
             return
         }
-        let update = calls.update
+        let update = try calls.update()
         update.reset()
+        calls.arena.removeAll()
         try bind(
-            write, sequence: sequence, revision: revision, now: progress.now, table: calls.table, to: update, from: 1)
-        try update.run()
+            write, sequence: sequence, revision: revision, now: progress.now, table: calls.table, to: update, from: 1,
+            texts: &calls.arena)
+        try calls.arena.bind(to: update) { try update.run() }
         progress.last = sequence
         progress.outcomes.append(.updated(sequence: sequence, revision: revision))
     }
 
     /// Binds a record's metadata and values to the parameters of ``SQLiteTable/insert`` or
-    /// ``SQLiteTable/update``, or of one record of ``SQLiteTable/insertRows(_:)``, starting at parameter `first`.
+    /// ``SQLiteTable/update``, or of one record of ``SQLiteTable/insertRows(_:)``, starting at parameter `first`:
+    /// numbers and `NULL`s at once, texts gathered in `texts` (to be bound by ``TextArena/bind(to:_:)``).
     @inline(__always)
     private static func bind(
         _ write: RecordWrite, sequence: Int64, revision: Int, now: Int64, table: SQLiteTable, to call: SQLiteCall,
-        from first: Int32
+        from first: Int32, texts: inout TextArena
     ) throws {
-        try call.bind(first, write.key)
-        try call.bind(first + 1, write.division)
+        texts.append(first, write.key)
+        if let division = write.division { texts.append(first + 1, division) } else { try call.bindNull(first + 1) }
         try call.bind(first + 2, sequence)
         try call.bind(first + 3, Int64(revision))
-        try call.bind(first + 4, write.hash)
-        try call.bind(first + 5, write.standardVersion)
-        try call.bind(first + 6, write.source)
+        texts.append(first + 4, write.hash)
+        texts.append(first + 5, write.standardVersion)
+        texts.append(first + 6, write.source)
         try call.bind(first + 7, now)
         let values = write.values
         var index = first + Int32(SQLiteTable.metadataCount)
         for (slot, storage) in table.table.storage.enumerated() {
-            try call.bind(index, value: slot < values.count ? values[slot] : nil, storage: storage)
+            if slot < values.count, let value = values[slot] {
+                if let number = SQLiteCall.number(value, storage: storage) {
+                    try call.bind(index, number)
+                } else {
+                    texts.append(index, value)
+                }
+            } else {
+                try call.bindNull(index)
+            }
             index += 1
         }
     }

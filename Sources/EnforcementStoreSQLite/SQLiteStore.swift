@@ -37,6 +37,8 @@ public final class SQLiteStore: RecordStore {
 
     private let pool: DatabasePool
     private let state = Mutex<PreparedSchema?>(nil)
+    /// The entities being bulk loaded.
+    let bulkLoads = BulkLoads()
 
     /// Opens (or creates) the store at a path, creating its folder if missing.
     ///
@@ -60,6 +62,9 @@ public final class SQLiteStore: RecordStore {
         configuration.label = "EnforcementStore"
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
+            // Pages of 16 KiB for a new file (an existing file keeps its size): rows of ~30 columns fill several
+            // pages of 4 KiB, and larger pages make a bulk load about a tenth faster.
+            try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         let synchronous = durability == .full ? "FULL" : "NORMAL"
@@ -90,7 +95,10 @@ public final class SQLiteStore: RecordStore {
             let statements = schema.migrationStatements(existing: existing, dialect: .sqlite)
             for statement in statements { try db.execute(sql: statement) }
             // Indexes a bulk load dropped and could not build again (the process died).
-            for table in schema.tables { try Self.createSecondaryIndexes(table, db: db) }
+            for table in schema.tables {
+                try Self.createKeyIndex(table, db: db)
+                try Self.createSecondaryIndexes(table, db: db)
+            }
             if stored != schema.stamp {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO store_meta (name, value) VALUES ('standard', ?), ('version', ?)",
@@ -104,25 +112,37 @@ public final class SQLiteStore: RecordStore {
         return migration
     }
 
-    /// Drops the entity's secondary indexes when its table is empty, so that a large load appends to the table
-    /// and its key index only; ``finishBulkLoad(entity:)`` builds them in one pass. A table that holds records
-    /// keeps its indexes.
+    /// Prepares a large load of an entity whose table is empty: drops its secondary indexes and its key index, so
+    /// that the load only appends to the table, and lets commits insert the entity's new records without looking
+    /// their keys up (the store remembers the keys written since, and checks before every commit that nothing else
+    /// wrote to the table). ``finishBulkLoad(entity:)`` builds the indexes in one pass each; so does
+    /// ``prepare(_:)`` after a crash. A key written twice during the load ends the shortcut early (the key index
+    /// is built then, and the second write is applied as usual). A table that holds records keeps its indexes.
     ///
     /// - Throws: ``StoreError`` `.notPrepared`, `.unknownEntity`, `.database`.
     public func beginBulkLoad(entity: String) async throws {
         let table = try prepared().table(entity).table
+        let bulkLoads = bulkLoads
         try await write { db in
             guard try Row.fetchOne(db, sql: "SELECT 1 FROM \(quoted(table.name)) LIMIT 1") == nil else { return }
             for index in table.secondaryIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(quoted(index.name))") }
+            // Stores made before the key index was named keep their `UNIQUE` constraint (and maintain it).
+            try db.execute(sql: "DROP INDEX IF EXISTS \(quoted(table.keyIndex))")
+            bulkLoads.begin(table.entity.id)
         }
     }
 
-    /// Builds the entity's secondary indexes again, if ``beginBulkLoad(entity:)`` dropped them.
+    /// Ends ``beginBulkLoad(entity:)``: builds the entity's key index and secondary indexes if they were dropped.
     ///
     /// - Throws: ``StoreError`` `.notPrepared`, `.unknownEntity`, `.database`.
     public func finishBulkLoad(entity: String) async throws {
         let table = try prepared().table(entity).table
-        try await write { db in try Self.createSecondaryIndexes(table, db: db) }
+        let bulkLoads = bulkLoads
+        try await write { db in
+            bulkLoads.end(table.entity.id)
+            try Self.createKeyIndex(table, db: db)
+            try Self.createSecondaryIndexes(table, db: db)
+        }
     }
 
     private static func createSecondaryIndexes(_ table: EntityTable, db: Database) throws {
@@ -130,6 +150,23 @@ public final class SQLiteStore: RecordStore {
             try db.execute(
                 sql: "CREATE INDEX IF NOT EXISTS \(quoted(index.name)) ON \(quoted(table.name)) (\(index.columns))")
         }
+    }
+
+    /// Builds the unique index on `_key` unless the table has it (named, or as the `UNIQUE` constraint of a store
+    /// made before the index was named).
+    static func createKeyIndex(_ table: EntityTable, db: Database) throws {
+        let call = try SQLiteCall(
+            db,
+            """
+            SELECT 1 FROM sqlite_master WHERE type = 'index' AND tbl_name = ? \
+            AND (name = ? OR substr(name, 1, 17) = 'sqlite_autoindex_')
+            """)
+        try call.bind(1, table.name)
+        try call.bind(2, table.keyIndex)
+        let exists = try call.step()
+        call.reset()
+        guard !exists else { return }
+        try db.execute(sql: "CREATE UNIQUE INDEX \(quoted(table.keyIndex)) ON \(quoted(table.name)) (_key)")
     }
 
     /// The standard the store was last prepared for; `nil` for a new store.

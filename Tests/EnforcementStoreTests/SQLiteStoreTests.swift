@@ -88,7 +88,7 @@ struct SQLiteStoreTests {
         }
     }
 
-    /// The secondary indexes of the regulated-entity table, read by the sqlite3 shell.
+    /// The indexes of the regulated-entity table (but those of `UNIQUE` constraints), read by the sqlite3 shell.
     private static func indexes(_ path: String) throws -> Set<String> {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
@@ -111,7 +111,8 @@ struct SQLiteStoreTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("bulk.sqlite").path
         let table = try #require(TestEnvironment.schema.table("regulated_entity"))
-        let expected = Set(table.secondaryIndexes.map(\.name))
+        let expected = Set(table.secondaryIndexes.map(\.name) + [table.keyIndex])
+        #expect(expected.contains("rec_regulated_entity__key"))
         #expect(expected.contains("rec_regulated_entity__division"))
         #expect(expected.contains("rec_regulated_entity_updated_at"))
 
@@ -143,6 +144,106 @@ struct SQLiteStoreTests {
         let reopened = try SQLiteStore(path: empty)
         #expect(try await reopened.prepare(TestEnvironment.schema).statements.isEmpty)
         #expect(try Self.indexes(empty) == expected)
+        try await reopened.close()
+    }
+
+    /// Runs SQL through the sqlite3 shell; its output.
+    @discardableResult
+    private static func shell(_ path: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [path, sql]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "sqlite3 \(sql)")
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("a key written twice during a bulk load ends it: the key index is built and the write is an update")
+    func bulkLoadWithDuplicateKey() async throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("bulk.sqlite").path
+        let store = try SQLiteStore(path: path)
+        _ = try await store.prepare(TestEnvironment.schema)
+        try await store.beginBulkLoad(entity: "regulated_entity")
+        let first = try await store.commit(
+            StoreTransaction(writes: [Self.write("E0001"), Self.write("E0002")], now: 1_772_000_000))
+        #expect(first.outcomes == [.inserted(sequence: 1), .inserted(sequence: 2)])
+        #expect(!(try Self.indexes(path)).contains("rec_regulated_entity__key"))
+
+        var changed = Self.write("E0001")
+        changed.values[1] = "成都锦江示范化工股份有限公司"
+        changed.hash = RecordContent.hash(changed.values, table: TestEnvironment.schema.table("regulated_entity")!)
+        let second = try await store.commit(
+            StoreTransaction(writes: [Self.write("E0003"), changed, Self.write("E0002")], now: 1_772_000_100))
+        #expect(second.outcomes == [.inserted(sequence: 3), .updated(sequence: 4, revision: 2), .unchanged])
+        #expect(try Self.indexes(path).contains("rec_regulated_entity__key"))
+        try await store.finishBulkLoad(entity: "regulated_entity")
+        #expect(try Self.shell(path, "SELECT count(*), count(DISTINCT _key) FROM rec_regulated_entity") == "3|3")
+        let stored = try await store.record(entity: "regulated_entity", key: "E0001", scope: .province)
+        #expect(stored?.values[1] == "成都锦江示范化工股份有限公司")
+        #expect(stored?.revision == 2)
+        try await store.close()
+    }
+
+    @Test("another store writing the table during a bulk load builds the key index and ends the load")
+    func bulkLoadWithAnotherWriter() async throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("bulk.sqlite").path
+        let loader = try SQLiteStore(path: path)
+        _ = try await loader.prepare(TestEnvironment.schema)
+        try await loader.beginBulkLoad(entity: "regulated_entity")
+        _ = try await loader.commit(StoreTransaction(writes: [Self.write("E0001")], now: 1_772_000_000))
+
+        let other = try SQLiteStore(path: path)
+        _ = try await other.prepare(TestEnvironment.schema)
+        let written = try await other.commit(
+            StoreTransaction(writes: [Self.write("E0002"), Self.write("E0001")], now: 1_772_000_100))
+        #expect(written.outcomes == [.inserted(sequence: 2), .unchanged])
+        #expect(try Self.indexes(path).contains("rec_regulated_entity__key"))
+        try await other.close()
+
+        // The loader's next write of E0002 sees the table end elsewhere than it left it: looked up, unchanged.
+        let again = try await loader.commit(
+            StoreTransaction(writes: [Self.write("E0002"), Self.write("E0003")], now: 1_772_000_200))
+        #expect(again.outcomes == [.unchanged, .inserted(sequence: 3)])
+        try await loader.finishBulkLoad(entity: "regulated_entity")
+        #expect(try Self.shell(path, "SELECT count(*), count(DISTINCT _key) FROM rec_regulated_entity") == "3|3")
+        try await loader.close()
+    }
+
+    @Test("a store made when the key was a UNIQUE constraint keeps it: no second key index, bulk loads work")
+    func keyConstraintOfOlderStores() async throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("older.sqlite").path
+        let store = try SQLiteStore(path: path)
+        _ = try await store.prepare(TestEnvironment.schema)
+        try await store.close()
+        // The table as stores made it before the key index was named.
+        let create = try Self.shell(
+            path, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'rec_regulated_entity'")
+        let older = create.replacingOccurrences(of: "_key TEXT NOT NULL,", with: "_key TEXT NOT NULL UNIQUE,")
+        #expect(older != create)
+        try Self.shell(path, "DROP TABLE rec_regulated_entity; \(older);")
+
+        let reopened = try SQLiteStore(path: path)
+        _ = try await reopened.prepare(TestEnvironment.schema)
+        let table = try #require(TestEnvironment.schema.table("regulated_entity"))
+        #expect(try Self.indexes(path) == Set(table.secondaryIndexes.map(\.name)))
+        try await reopened.beginBulkLoad(entity: "regulated_entity")
+        let result = try await reopened.commit(
+            StoreTransaction(writes: [Self.write("E0001"), Self.write("E0002")], now: 1_772_000_000))
+        #expect(result.outcomes == [.inserted(sequence: 1), .inserted(sequence: 2)])
+        try await reopened.finishBulkLoad(entity: "regulated_entity")
+        #expect(try Self.indexes(path) == Set(table.secondaryIndexes.map(\.name)))
+        let again = try await reopened.commit(StoreTransaction(writes: [Self.write("E0001")], now: 1_772_000_100))
+        #expect(again.outcomes == [.unchanged])
         try await reopened.close()
     }
 }

@@ -1,0 +1,50 @@
+import Synchronization
+
+/// The entities a store is bulk loading (``SQLiteStore/beginBulkLoad(entity:)``): per entity, the keys written
+/// since the load began and the last sequence written to its table. While an entity is listed, a commit inserts
+/// its records without looking their keys up — none of them can be stored, since the table was empty when the load
+/// began, every write since went through here, and the table still ends at the sequence this load wrote last.
+final class BulkLoads: Sendable {
+    private struct Load {
+        var keys: Set<String> = []
+        var lastSequence: Int64 = 0
+    }
+
+    private let loads = Mutex<[String: Load]>([:])
+
+    /// Starts the load of an entity whose table is empty.
+    func begin(_ entity: String) {
+        loads.withLock { $0[entity] = Load() }
+    }
+
+    /// Ends the load of an entity, if any.
+    func end(_ entity: String) {
+        _ = loads.withLock { $0.removeValue(forKey: entity) }
+    }
+
+    /// The last sequence the load of an entity wrote (0 before its first write); `nil` when it is not loading.
+    func lastSequence(_ entity: String) -> Int64? {
+        loads.withLock { $0[entity]?.lastSequence }
+    }
+
+    /// Takes keys as new records of a loading entity, written up to `lastSequence`: `false` (and nothing taken)
+    /// when the entity is not loading or one of the keys was written before or comes twice.
+    func claim(_ entity: String, keys: some Collection<String>, lastSequence: Int64) -> Bool {
+        loads.withLock { loads in
+            guard var load = loads.removeValue(forKey: entity) else { return false }
+            var added: [String] = []
+            added.reserveCapacity(keys.count)
+            for key in keys {
+                guard load.keys.insert(key).inserted else {
+                    for key in added { load.keys.remove(key) }
+                    loads[entity] = load
+                    return false
+                }
+                added.append(key)
+            }
+            load.lastSequence = lastSequence
+            loads[entity] = load
+            return true
+        }
+    }
+}
