@@ -100,6 +100,14 @@ struct ImportBenchmark: AsyncParsableCommand {
     @Flag(help: "Do not measure the sqlite3 shell inserting the same rows for comparison.")
     var noCompare = false
 
+    @Flag(
+        help: """
+            Also time the two halves apart (SQLite): the validation alone (values kept as for an import, nothing \
+            stored), and the store alone (the same records' writes, prepared untimed, committed to a new store with \
+            the same bulk load and transactions).
+            """)
+    var stages = false
+
     struct Result: Encodable {
         var workload = "import"
         var backend: String
@@ -116,6 +124,13 @@ struct ImportBenchmark: AsyncParsableCommand {
         /// schema in one transaction: what SQLite itself manages on this machine.
         var sqlite3InsertSeconds: Double?
         var sqlite3InsertRatePerSecond: Double?
+        /// `--stages`: the validation alone, values kept as an import keeps them.
+        var validateOnlySeconds: Double?
+        var validateOnlyRatePerSecond: Double?
+        /// `--stages`: the store alone: the valid records' writes committed to a new store (bulk load, indexes
+        /// built at the end).
+        var storeOnlySeconds: Double?
+        var storeOnlyRatePerSecond: Double?
     }
 
     func run() async throws {
@@ -148,13 +163,68 @@ struct ImportBenchmark: AsyncParsableCommand {
             store.location.hasPrefix("postgres") || noCompare
             ? nil : try shellInsertSeconds(csv: csv, store: store.location, folder: folder)
         await cleanup()
-        try printLine(
-            Result(
-                backend: store.location, items: report.records, seconds: seconds,
-                ratePerSecond: Double(report.records) / seconds, peakMemoryBytes: peakMemoryBytes(), target: target,
-                stored: report.stored, quarantined: report.quarantined, transactionSize: transactionSize,
-                generationSeconds: generationSeconds, sqlite3InsertSeconds: shellSeconds,
-                sqlite3InsertRatePerSecond: shellSeconds.map { Double(report.records) / $0 }))
+        var result = Result(
+            backend: store.location, items: report.records, seconds: seconds,
+            ratePerSecond: Double(report.records) / seconds, peakMemoryBytes: peakMemoryBytes(), target: target,
+            stored: report.stored, quarantined: report.quarantined, transactionSize: transactionSize,
+            generationSeconds: generationSeconds, sqlite3InsertSeconds: shellSeconds,
+            sqlite3InsertRatePerSecond: shellSeconds.map { Double(report.records) / $0 })
+        if stages && !store.location.hasPrefix("postgres") {
+            let (validateSeconds, storeSeconds) = try await timeStages(csv: csv, schema: schema, folder: folder)
+            result.validateOnlySeconds = validateSeconds
+            result.validateOnlyRatePerSecond = Double(report.records) / validateSeconds
+            result.storeOnlySeconds = storeSeconds
+            result.storeOnlyRatePerSecond = Double(report.stored) / storeSeconds
+            result.peakMemoryBytes = peakMemoryBytes()
+        }
+        try printLine(result)
+    }
+
+    /// The validation alone (the records' values kept, as an import keeps them), then the store alone: the valid
+    /// records' writes, made untimed, committed to a new SQLite store in transactions of the same size within a
+    /// bulk load.
+    private func timeStages(csv: URL, schema: StoreSchema, folder: DataFolder) async throws -> (Double, Double) {
+        let validator = try RecordValidator(
+            standard: schema.standard, options: RecordValidator.Options(asOf: try CivilDate("2026-11-29")))
+        var batches: [ValidatedRecords] = []
+        let validateStart = ContinuousClock.now
+        _ = try await validator.validate(
+            [ValidationInput(entity: "regulated_entity", file: csv)], onRecords: { batches.append($0) })
+        let validateSeconds = secondsSince(validateStart)
+
+        guard let table = schema.table("regulated_entity") else { throw ValidationError("no regulated_entity") }
+        var writes: [RecordWrite] = []
+        for batch in batches {
+            for record in 0..<batch.count where batch.isValid[record] {
+                let values = RecordContent.canonical(batch.values(of: record), table: table)
+                guard let key = RecordContent.key(values, table: table) else { continue }
+                writes.append(
+                    RecordWrite(
+                        entity: table.entity.id, key: key, division: table.divisionSlot.flatMap { values[$0] },
+                        values: values, hash: RecordContent.hash(values, table: table),
+                        standardVersion: schema.standard.version, source: "import:" + csv.path))
+            }
+        }
+        batches = []
+        let path = folder.url.appendingPathComponent("store-only.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let store = try SQLiteStore(path: path)
+        _ = try await store.prepare(schema)
+        let storeStart = ContinuousClock.now
+        try await store.beginBulkLoad(entity: table.entity.id)
+        var start = 0
+        while start < writes.count {
+            let end = min(writes.count, start + transactionSize)
+            _ = try await store.commit(StoreTransaction(writes: Array(writes[start..<end]), now: 1_796_000_000))
+            start = end
+        }
+        try await store.finishBulkLoad(entity: table.entity.id)
+        let storeSeconds = secondsSince(storeStart)
+        try await store.close()
+        return (validateSeconds, storeSeconds)
     }
 
     /// The sqlite3 shell's time to insert the CSV's rows (loaded beforehand into a scratch table, untimed) into a

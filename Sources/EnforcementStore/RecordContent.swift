@@ -140,15 +140,35 @@ public enum RecordContent {
     /// ``hash(_:table:)``, with the bytes hashed gathered in `scratch` (kept from record to record, so that a loop
     /// over many records allocates it once).
     static func hash(_ values: [String?], table: EntityTable, scratch bytes: inout [UInt8]) -> String {
-        bytes.removeAll(keepingCapacity: true)
-        for (slot, value) in values.enumerated() {
-            guard var text = value, slot < table.fieldIDBytes.count else { continue }
-            bytes.append(contentsOf: table.fieldIDBytes[slot])
-            bytes.append(0x1F)
-            text.withUTF8 { bytes.append(contentsOf: $0) }
-            bytes.append(0x1E)
+        let ids = table.fieldIDBytes
+        // The size first, so that the pieces are copied into the buffer without a check each.
+        var size = 0
+        for (slot, value) in values.enumerated() where slot < ids.count {
+            if let value { size += ids[slot].count + value.utf8.count + 2 }
         }
-        return hex(SHA256.hash(data: bytes))
+        if bytes.count < size { bytes = [UInt8](repeating: 0, count: max(size, 2 * bytes.count)) }
+        let digest = bytes.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return SHA256.hash(data: [UInt8]()) }
+            var position = 0
+            func copy(_ piece: UnsafeBufferPointer<UInt8>) {
+                guard let start = piece.baseAddress else { return }
+                (base + position).update(from: start, count: piece.count)
+                position += piece.count
+            }
+            for (slot, value) in values.enumerated() where slot < ids.count {
+                guard var text = value else { continue }
+                ids[slot].withUnsafeBufferPointer(copy)
+                base[position] = 0x1F
+                position += 1
+                text.withUTF8(copy)
+                base[position] = 0x1E
+                position += 1
+            }
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: base, count: position))
+            return hasher.finalize()
+        }
+        return hex(digest)
     }
 
     /// The SHA-256 (lowercase hex) of bytes.

@@ -37,6 +37,8 @@ public final class SQLiteStore: RecordStore {
 
     private let pool: DatabasePool
     private let state = Mutex<PreparedSchema?>(nil)
+    /// `PRAGMA cache_size` of every connection: 32 MiB.
+    static let cacheSize = -32768
     /// The entities being bulk loaded.
     let bulkLoads = BulkLoads()
 
@@ -65,7 +67,7 @@ public final class SQLiteStore: RecordStore {
             // Pages of 16 KiB for a new file (an existing file keeps its size): rows of ~30 columns fill several
             // pages of 4 KiB, and larger pages make a bulk load about a tenth faster.
             try db.execute(sql: "PRAGMA page_size = 16384")
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            try db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)")
         }
         let synchronous = durability == .full ? "FULL" : "NORMAL"
         do {
@@ -138,10 +140,28 @@ public final class SQLiteStore: RecordStore {
     public func finishBulkLoad(entity: String) async throws {
         let table = try prepared().table(entity).table
         let bulkLoads = bulkLoads
-        try await write { db in
-            bulkLoads.end(table.entity.id)
-            try Self.createKeyIndex(table, db: db)
-            try Self.createSecondaryIndexes(table, db: db)
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        do {
+            try await pool.writeWithoutTransaction { db in
+                // SQLite sorts an index's entries on several threads only when they do not fit in one sorter
+                // run: a small cache while the indexes are built has the other processors sort part of them.
+                try db.execute(sql: "PRAGMA threads = \(threads)")
+                try db.execute(sql: "PRAGMA cache_size = -4096")
+                defer {
+                    try? db.execute(sql: "PRAGMA threads = 0")
+                    try? db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)")
+                }
+                try db.inTransaction {
+                    bulkLoads.end(table.entity.id)
+                    try Self.createKeyIndex(table, db: db)
+                    try Self.createSecondaryIndexes(table, db: db)
+                    return .commit
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw storeError(error)
         }
     }
 
@@ -454,7 +474,7 @@ public final class SQLiteStore: RecordStore {
         }
     }
 
-    private func storeError(_ error: any Error) -> StoreError {
+    func storeError(_ error: any Error) -> StoreError {
         if error is CancellationError {
             return StoreError(.database, "cancelled: \(location)", zh: "操作已取消：\(location)")
         }
