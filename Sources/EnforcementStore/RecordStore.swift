@@ -78,8 +78,9 @@ public protocol RecordStore: AnyObject, Sendable {
     func close() async throws
 
     /// Tells the store that many records of an entity are about to be written: a store may drop the entity's
-    /// secondary indexes (``EntityTable/secondaryIndexes``) when its table is empty, and must then build them again
-    /// in ``finishBulkLoad(entity:)`` — or, after a crash, when it is next prepared. Reads stay correct meanwhile.
+    /// secondary indexes (``EntityTable/secondaryIndexes``; SQLite also its key index, inserting the load's new
+    /// records without looking their keys up) when its table is empty, and must then build them again in
+    /// ``finishBulkLoad(entity:)`` — or, after a crash, when it is next prepared. Reads stay correct meanwhile.
     func beginBulkLoad(entity: String) async throws
 
     /// Ends ``beginBulkLoad(entity:)``: the entity's secondary indexes exist again.

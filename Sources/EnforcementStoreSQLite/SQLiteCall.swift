@@ -77,14 +77,6 @@ struct SQLiteCall {
         for (offset, argument) in arguments.enumerated() { try bind(Int32(offset + 1), argument) }
     }
 
-    /// Binds a canonical value as its storage type keeps it: an integer as `INTEGER` (the text when it is not
-    /// one), a boolean as 1/0, anything else as text; `nil` as `NULL`.
-    func bind(_ index: Int32, value text: String?, storage: StorageType) throws {
-        guard let text else { return try bindNull(index) }
-        if let number = Self.number(text, storage: storage) { return try bind(index, number) }
-        try bind(index, text)
-    }
-
     /// The number a canonical value is kept as: an integer's (when the text is one), a boolean's 1/0; `nil` for a
     /// value kept as text.
     @inline(__always)

@@ -88,21 +88,37 @@ struct SQLiteStoreTests {
         }
     }
 
-    /// The indexes of the regulated-entity table (but those of `UNIQUE` constraints), read by the sqlite3 shell.
-    private static func indexes(_ path: String) throws -> Set<String> {
+    /// Runs SQL through the sqlite3 shell; its output.
+    @discardableResult
+    private static func shell(_ path: String, _ sql: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [
-            path,
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rec_regulated_entity' "
-                + "AND sql IS NOT NULL",
-        ]
+        process.arguments = [path, sql]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        return Set(text.split(separator: "\n").map(String.init))
+        #expect(process.terminationStatus == 0, "sqlite3 \(sql)")
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The indexes of the regulated-entity table (but those of `UNIQUE` constraints), read by the sqlite3 shell.
+    private static func indexes(_ path: String) throws -> Set<String> {
+        let names = try shell(
+            path,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rec_regulated_entity' "
+                + "AND sql IS NOT NULL")
+        return Set(names.split(separator: "\n").map(String.init))
+    }
+
+    /// A new store in `directory`, prepared, a bulk load of regulated entities begun, and its path.
+    private static func loading(in directory: URL) async throws -> (store: SQLiteStore, path: String) {
+        let path = directory.appendingPathComponent("bulk.sqlite").path
+        let store = try SQLiteStore(path: path)
+        _ = try await store.prepare(TestEnvironment.schema)
+        try await store.beginBulkLoad(entity: "regulated_entity")
+        return (store, path)
     }
 
     @Test("a bulk load into an empty table builds its secondary indexes at the end; a crash leaves them to prepare")
@@ -147,29 +163,11 @@ struct SQLiteStoreTests {
         try await reopened.close()
     }
 
-    /// Runs SQL through the sqlite3 shell; its output.
-    @discardableResult
-    private static func shell(_ path: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, sql]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "sqlite3 \(sql)")
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     @Test("a key written twice during a bulk load ends it: the key index is built and the write is an update")
     func bulkLoadWithDuplicateKey() async throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("bulk.sqlite").path
-        let store = try SQLiteStore(path: path)
-        _ = try await store.prepare(TestEnvironment.schema)
-        try await store.beginBulkLoad(entity: "regulated_entity")
+        let (store, path) = try await Self.loading(in: directory)
         let first = try await store.commit(
             StoreTransaction(writes: [Self.write("E0001"), Self.write("E0002")], now: 1_772_000_000))
         #expect(first.outcomes == [.inserted(sequence: 1), .inserted(sequence: 2)])
@@ -194,10 +192,7 @@ struct SQLiteStoreTests {
     func bulkLoadWithAnotherWriter() async throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("bulk.sqlite").path
-        let loader = try SQLiteStore(path: path)
-        _ = try await loader.prepare(TestEnvironment.schema)
-        try await loader.beginBulkLoad(entity: "regulated_entity")
+        let (loader, path) = try await Self.loading(in: directory)
         _ = try await loader.commit(StoreTransaction(writes: [Self.write("E0001")], now: 1_772_000_000))
 
         let other = try SQLiteStore(path: path)
