@@ -196,13 +196,12 @@ struct ImportBenchmark: AsyncParsableCommand {
         var writes: [RecordWrite] = []
         for batch in batches {
             for record in 0..<batch.count where batch.isValid[record] {
-                let values = RecordContent.canonical(batch.values(of: record), table: table)
-                guard let key = RecordContent.key(values, table: table) else { continue }
-                writes.append(
-                    RecordWrite(
-                        entity: table.entity.id, key: key, division: table.divisionSlot.flatMap { values[$0] },
-                        values: values, hash: RecordContent.hash(values, table: table),
-                        standardVersion: schema.standard.version, source: "import:" + csv.path))
+                if let write = RecordWrite(
+                    record: batch.values(of: record), table: table, standardVersion: schema.standard.version,
+                    source: "import:" + csv.path)
+                {
+                    writes.append(write)
+                }
             }
         }
         batches = []

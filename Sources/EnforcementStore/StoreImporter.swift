@@ -357,7 +357,8 @@ final class ImportRun {
         progress.recordsRead += batch.count
         let fieldCount = batch.fields.count
         let sameFile = batch.file == issuesFile
-        let prepared = Self.prepare(batch, table: table)
+        let prepared = Self.prepare(
+            batch, table: table, standardVersion: standardVersion, source: source(of: file))
         for record in 0..<batch.count {
             let number = batch.recordNumbers[record]
             let recordIssues = sameFile ? issues.removeValue(forKey: number) ?? [] : []
@@ -386,15 +387,15 @@ final class ImportRun {
                             en: "the record's division \(division ?? "(empty)") is outside the sender \(origin.scope)"))
                 )
             }
-            let content = isValid ? prepared[record] ?? Self.content(raw, table: table) : nil
-            if let content {
-                let key = content.key
-                writes.append(
-                    RecordWrite(
-                        entity: table.entity.id, key: key, division: table.divisionSlot.flatMap { content.values[$0] },
-                        values: content.values, hash: content.hash,
-                        standardVersion: origin?.standardVersion ?? schema.standard.version,
-                        source: source(of: file)))
+            let write =
+                isValid
+                ? prepared[record]
+                    ?? RecordWrite(
+                        record: raw, table: table, standardVersion: standardVersion, source: source(of: file))
+                : nil
+            if let write {
+                let key = write.key
+                writes.append(write)
                 writeOrigins.append(file)
                 if origin != nil { receipts.append(BatchReceipt(record: number, key: key, status: .accepted)) }
             } else {
@@ -420,43 +421,25 @@ final class ImportRun {
         return ready
     }
 
-    /// A valid record's canonical values, key and hash.
-    struct Content: Sendable {
-        var values: [String?]
-        var key: String
-        var hash: String
-    }
-
-    /// The content of a record, or `nil` when a key field is empty.
-    static func content(_ raw: ArraySlice<String?>, table: EntityTable) -> Content? {
-        var scratch: [UInt8] = []
-        return content(raw, table: table, scratch: &scratch)
-    }
-
-    /// ``content(_:table:)`` with a buffer for the hashed bytes that is kept from record to record.
-    static func content(_ raw: ArraySlice<String?>, table: EntityTable, scratch: inout [UInt8]) -> Content? {
-        let values = RecordContent.canonical(raw, table: table)
-        guard let key = RecordContent.key(values, table: table) else { return nil }
-        return Content(values: values, key: key, hash: RecordContent.hash(values, table: table, scratch: &scratch))
-    }
-
-    /// The content of the chunk's valid records (canonical values, key, SHA-256), computed on every processor: it
-    /// is most of the work of preparing writes, and the records are independent.
-    static func prepare(_ batch: ValidatedRecords, table: EntityTable) -> [Content?] {
+    /// The writes of the chunk's valid records (canonical values, key, SHA-256), made on every processor: it is
+    /// most of the work of preparing writes, and the records are independent.
+    static func prepare(
+        _ batch: ValidatedRecords, table: EntityTable, standardVersion: String, source: String
+    ) -> [RecordWrite?] {
         let count = batch.count
         let fieldCount = batch.fields.count
         guard count > 0 else { return [] }
         let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / 256))
-        return [Content?](unsafeUninitializedCapacity: count) { buffer, initialized in
+        return [RecordWrite?](unsafeUninitializedCapacity: count) { buffer, initialized in
             buffer.initialize(repeating: nil)
             nonisolated(unsafe) let output = buffer
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 var scratch: [UInt8] = []
                 scratch.reserveCapacity(1024)
                 for record in (count * part / parts)..<(count * (part + 1) / parts) where batch.isValid[record] {
-                    output[record] = content(
-                        batch.values[(record * fieldCount)..<((record + 1) * fieldCount)], table: table,
-                        scratch: &scratch)
+                    output[record] = RecordWrite(
+                        record: batch.values[(record * fieldCount)..<((record + 1) * fieldCount)], table: table,
+                        standardVersion: standardVersion, source: source, scratch: &scratch)
                 }
             }
             initialized = count
@@ -484,6 +467,9 @@ final class ImportRun {
         }
         return issues.filter { $0.severity != .error }
     }
+
+    /// The standard version of the records written: the batch's, or the store's standard's.
+    private var standardVersion: String { origin?.standardVersion ?? schema.standard.version }
 
     private func source(of file: FileState) -> String {
         batchSource ?? file.sourceName

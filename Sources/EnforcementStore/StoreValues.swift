@@ -141,6 +141,29 @@ public struct RecordWrite: Hashable, Sendable {
         self.standardVersion = standardVersion
         self.source = source
     }
+
+    /// The write of a record's values as read, one per field of the entity in declaration order: its canonical
+    /// values (``RecordContent/canonical(_:table:)``), key, division and content hash; `nil` when a key field is
+    /// empty.
+    public init?(
+        record values: some Collection<String?>, table: EntityTable, standardVersion: String, source: String
+    ) {
+        var scratch: [UInt8] = []
+        self.init(record: values, table: table, standardVersion: standardVersion, source: source, scratch: &scratch)
+    }
+
+    /// ``init(record:table:standardVersion:source:)`` with a buffer for the hashed bytes kept from record to record.
+    init?(
+        record values: some Collection<String?>, table: EntityTable, standardVersion: String, source: String,
+        scratch: inout [UInt8]
+    ) {
+        let canonical = RecordContent.canonical(values, table: table)
+        guard let key = RecordContent.key(canonical, table: table) else { return nil }
+        self.init(
+            entity: table.entity.id, key: key, division: table.divisionSlot.flatMap { canonical[$0] },
+            values: canonical, hash: RecordContent.hash(canonical, table: table, scratch: &scratch),
+            standardVersion: standardVersion, source: source)
+    }
 }
 
 /// What happened to one ``RecordWrite``.

@@ -178,13 +178,12 @@ public struct TicketDesk: Sendable {
             transaction.tickets.append(ticket)
         }
         if valid {
-            let canonical = RecordContent.canonical(rowValues, table: table)
-            if fromStore == nil, let key = RecordContent.key(canonical, table: table) {
-                transaction.writes.append(
-                    RecordWrite(
-                        entity: entry.entity, key: key, division: table.divisionSlot.flatMap { canonical[$0] },
-                        values: canonical, hash: RecordContent.hash(canonical, table: table),
-                        standardVersion: schema.standard.version, source: "recheck:\(entry.id)"))
+            if fromStore == nil,
+                let write = RecordWrite(
+                    record: rowValues, table: table, standardVersion: schema.standard.version,
+                    source: "recheck:\(entry.id)")
+            {
+                transaction.writes.append(write)
             }
             transaction.resolvedQuarantine = [entry.id]
         }

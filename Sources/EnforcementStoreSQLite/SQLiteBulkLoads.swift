@@ -27,21 +27,12 @@ final class BulkLoads: Sendable {
         loads.withLock { $0[entity]?.lastSequence }
     }
 
-    /// Takes keys as new records of a loading entity, written up to `lastSequence`: `false` (and nothing taken)
-    /// when the entity is not loading or one of the keys was written before or comes twice.
+    /// Takes keys as new records of a loading entity, written up to `lastSequence`: `false` when the entity is not
+    /// loading, or when one of the keys was written before or comes twice — the load ends then.
     func claim(_ entity: String, keys: some Collection<String>, lastSequence: Int64) -> Bool {
         loads.withLock { loads in
             guard var load = loads.removeValue(forKey: entity) else { return false }
-            var added: [String] = []
-            added.reserveCapacity(keys.count)
-            for key in keys {
-                guard load.keys.insert(key).inserted else {
-                    for key in added { load.keys.remove(key) }
-                    loads[entity] = load
-                    return false
-                }
-                added.append(key)
-            }
+            for key in keys where !load.keys.insert(key).inserted { return false }
             load.lastSequence = lastSequence
             loads[entity] = load
             return true

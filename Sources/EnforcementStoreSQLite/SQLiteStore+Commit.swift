@@ -226,19 +226,14 @@ extension SQLiteStore {
         if !calls.bulkChecked {
             let call = try SQLiteCall(db, "SELECT max(_seq) FROM \(quoted(table.name))")
             _ = try call.step()
-            let last = call.integer(0)
+            let stored = call.integer(0)
             call.reset()
             calls.bulkChecked = true
-            guard last == loaded else {
-                bulkLoads.end(table.entity.id)
-                try createKeyIndex(table, db: db)
-                return false
-            }
+            if stored != loaded { bulkLoads.end(table.entity.id) }
         }
         let first = progress.last + 1
         let last = progress.last + Int64(writes.count)
         guard bulkLoads.claim(table.entity.id, keys: writes.lazy.map(\.key), lastSequence: last) else {
-            bulkLoads.end(table.entity.id)
             try createKeyIndex(table, db: db)
             return false
         }

@@ -20,15 +20,14 @@ private enum Fixture {
         schema: StoreSchema = schema
     ) -> RecordWrite {
         let table = table(entity, in: schema)
-        let raw = table.fieldIDs.map { values[$0] }
-        let canonical = RecordContent.canonical(raw, table: table)
-        guard let key = RecordContent.key(canonical, table: table) else {
+        guard
+            let write = RecordWrite(
+                record: table.fieldIDs.map { values[$0] }, table: table, standardVersion: schema.standard.version,
+                source: source)
+        else {
             fatalError("a key field of \(entity) has no value in \(values)")
         }
-        return RecordWrite(
-            entity: entity, key: key, division: table.divisionSlot.flatMap { canonical[$0] }, values: canonical,
-            hash: RecordContent.hash(canonical, table: table), standardVersion: schema.standard.version,
-            source: source)
+        return write
     }
 
     /// A regulated entity (排污单位) of a county.
