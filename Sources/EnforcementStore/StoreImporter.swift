@@ -137,6 +137,10 @@ public struct StoreImporter: Sendable {
     /// Options of an import.
     public struct Options: Sendable {
         /// How records are read and validated.
+        ///
+        /// The store's writer commits while the next records are validated, so an import validates on one worker
+        /// fewer than the processors (at least one), and never on more than `validation.workers`: the writer, which
+        /// sets the pace, keeps a processor of its own.
         public var validation: RecordValidator.Options
         /// Records (stored or quarantined) per transaction. Defaults to 20,000.
         public var transactionSize: Int
@@ -150,6 +154,13 @@ public struct StoreImporter: Sendable {
             self.validation = validation
             self.transactionSize = max(1, transactionSize)
             self.force = force
+        }
+
+        /// ``validation`` with the workers an import validates on.
+        var validationWhileWriting: RecordValidator.Options {
+            var options = validation
+            options.workers = min(options.workers, max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+            return options
         }
     }
 
@@ -205,7 +216,7 @@ public struct StoreImporter: Sendable {
             return (ImportReport(files: run.files.map(\.report), validation: nil), [])
         }
         // Inputs already imported are validated again only when others refer to them; they are not written.
-        let validator = try RecordValidator(standard: schema.standard, options: options.validation)
+        let validator = try RecordValidator(standard: schema.standard, options: options.validationWhileWriting)
         let store = store
         // One commit runs while the next records are prepared (the store's writer and the validation share the
         // two cores); commits stay in order, each journal counting every commit before it.

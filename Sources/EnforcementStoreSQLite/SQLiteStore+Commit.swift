@@ -233,7 +233,11 @@ extension SQLiteStore {
         }
         let first = progress.last + 1
         let last = progress.last + Int64(writes.count)
-        guard bulkLoads.claim(table.entity.id, keys: writes.lazy.map(\.key), lastSequence: last) else {
+        // The hashes made here, outside the loads' lock; element by element, so that no write is copied.
+        var keyHashes: [Int] = []
+        keyHashes.reserveCapacity(writes.count)
+        for position in writes.indices { keyHashes.append(writes[position].key.hashValue) }
+        guard bulkLoads.claim(table.entity.id, keyHashes: keyHashes, lastSequence: last) else {
             try createKeyIndex(table, db: db)
             return false
         }
