@@ -166,7 +166,7 @@ struct ImportBenchmark: AsyncParsableCommand {
         try await store.close()
         let shellSeconds =
             store.location.hasPrefix("postgres") || noCompare
-            ? nil : try shellBulkSeconds(store: store.location, folder: folder, rows: report.stored)
+            ? nil : try shellBulkSeconds(store: store.location, folder: folder)
         await cleanup()
         var result = Result(
             backend: store.location, items: report.records, seconds: seconds,
@@ -234,10 +234,15 @@ struct ImportBenchmark: AsyncParsableCommand {
     /// The sqlite3 shell's time to copy the imported rows into a new database the way a bulk load writes them:
     /// the table without its indexes, transactions of the same size, then the indexes built with the store's
     /// pragmas. The rows come ready-made (no parsing, no validation, no hashing, no binding), so this is the most
-    /// SQLite itself does with them on this machine.
-    private func shellBulkSeconds(store: String, folder: DataFolder, rows: Int) throws -> Double? {
+    /// SQLite itself does with them on this machine. `nil` when the shell failed or did not copy every row.
+    private func shellBulkSeconds(store: String, folder: DataFolder) throws -> Double? {
         let source = store.replacingOccurrences(of: "SQLite ", with: "")
         guard let schema = try sqlite3(source, ".schema rec_regulated_entity\n") else { return nil }
+        let counts = "SELECT min(_seq), max(_seq), count(*) FROM rec_regulated_entity;\n"
+        guard let span = try sqlite3(source, counts), case let numbers = span.split(separator: "|"),
+            numbers.count == 3, let first = Int(numbers[0]), let last = Int(numbers[1]),
+            let rows = Int(numbers[2].trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return nil }
         let statements = schema.split(separator: "\n").map(String.init)
         let createTable = statements.filter { $0.hasPrefix("CREATE TABLE") }
         let createIndexes = statements.filter { $0.hasPrefix("CREATE") && $0.contains("INDEX") }
@@ -261,11 +266,11 @@ struct ImportBenchmark: AsyncParsableCommand {
             ATTACH '\(source)' AS src;
 
             """
-        for first in stride(from: 1, through: rows, by: transactionSize) {
+        for low in stride(from: first, through: last, by: transactionSize) {
             copy += """
                 BEGIN;
                 INSERT INTO main.rec_regulated_entity SELECT * FROM src.rec_regulated_entity \
-                WHERE _seq BETWEEN \(first) AND \(first + transactionSize - 1);
+                WHERE _seq BETWEEN \(low) AND \(low + transactionSize - 1);
                 COMMIT;
 
                 """
@@ -278,7 +283,9 @@ struct ImportBenchmark: AsyncParsableCommand {
             """
         let start = ContinuousClock.now
         guard try sqlite3(database, copy) != nil else { return nil }
-        return secondsSince(start)
+        let seconds = secondsSince(start)
+        let copied = try sqlite3(database, "SELECT count(*) FROM rec_regulated_entity;\n")
+        return copied?.trimmingCharacters(in: .whitespacesAndNewlines) == String(rows) ? seconds : nil
     }
 
     /// Runs the sqlite3 shell on a database with a script; its standard output, or `nil` when it failed.

@@ -218,8 +218,8 @@ public struct StoreImporter: Sendable {
         // Inputs already imported are validated again only when others refer to them; they are not written.
         let validator = try RecordValidator(standard: schema.standard, options: options.validationWhileWriting)
         let store = store
-        // One commit runs while the next records are prepared (the store's writer and the validation share the
-        // two cores); commits stay in order, each journal counting every commit before it.
+        // One commit runs while the next records are prepared (the validation leaves the store's writer a processor,
+        // see Options.validation); commits stay in order, each journal counting every commit before it.
         var inFlight: (task: Task<CommitResult, any Error>, pending: ImportRun.Pending)?
         func settle() async throws {
             guard let (task, pending) = inFlight else { return }
