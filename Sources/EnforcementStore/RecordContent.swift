@@ -111,11 +111,12 @@ public enum RecordContent {
     public static func canonical<Values: Collection<String?>>(_ values: Values, table: EntityTable) -> [String?] {
         var result: [String?] = []
         result.reserveCapacity(table.storage.count)
+        let types = table.types
         var slot = 0
         for value in values {
-            guard slot < table.storage.count else { break }
+            guard slot < types.count else { break }
             if let value, !value.isEmpty {
-                let type = table.entity.fields[slot].type
+                let type = types[slot]
                 switch type {
                 case .integer, .boolean, .datetime: result.append(canonical(value, type: type))
                 default: result.append(value)
@@ -140,35 +141,46 @@ public enum RecordContent {
     /// ``hash(_:table:)``, with the bytes hashed gathered in `scratch` (kept from record to record, so that a loop
     /// over many records allocates it once).
     static func hash(_ values: [String?], table: EntityTable, scratch bytes: inout [UInt8]) -> String {
-        let ids = table.fieldIDBytes
-        // The size first, so that the pieces are copied into the buffer without a check each.
-        var size = 0
-        for (slot, value) in values.enumerated() where slot < ids.count {
-            if let value { size += ids[slot].count + value.utf8.count + 2 }
-        }
-        if bytes.count < size { bytes = [UInt8](repeating: 0, count: max(size, 2 * bytes.count)) }
-        let digest = bytes.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return SHA256.hash(data: [UInt8]()) }
-            var position = 0
-            func copy(_ piece: UnsafeBufferPointer<UInt8>) {
-                guard let start = piece.baseAddress else { return }
-                (base + position).update(from: start, count: piece.count)
-                position += piece.count
+        // Values and ids are read in place through buffer pointers: copied out of their arrays, each would be
+        // retained and released, which cost more than the copying of their bytes.
+        values.withUnsafeBufferPointer { values in
+            table.fieldIDBytes.withUnsafeBufferPointer { ids in
+                let count = min(values.count, ids.count)
+                // The size first, so that the pieces are copied into the buffer without a check each.
+                var size = 0
+                for slot in 0..<count {
+                    size += values[slot].map { ids[slot].count + $0.utf8.count + 2 } ?? 0
+                }
+                if bytes.count < size { bytes = [UInt8](repeating: 0, count: max(size, 2 * bytes.count)) }
+                let digest = bytes.withUnsafeMutableBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return SHA256.hash(data: [UInt8]()) }
+                    var position = 0
+                    func copy(_ piece: UnsafeBufferPointer<UInt8>) {
+                        guard let start = piece.baseAddress else { return }
+                        (base + position).update(from: start, count: piece.count)
+                        position += piece.count
+                    }
+                    for slot in 0..<count {
+                        func field(_ text: UnsafeBufferPointer<UInt8>) {
+                            ids[slot].withUnsafeBufferPointer(copy)
+                            base[position] = 0x1F
+                            position += 1
+                            copy(text)
+                            base[position] = 0x1E
+                            position += 1
+                        }
+                        // `nil`: no value, or a text not in contiguous memory (copied first).
+                        if values[slot]?.utf8.withContiguousStorageIfAvailable(field) == nil, let value = values[slot] {
+                            Array(value.utf8).withUnsafeBufferPointer(field)
+                        }
+                    }
+                    var hasher = SHA256()
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(start: base, count: position))
+                    return hasher.finalize()
+                }
+                return hex(digest)
             }
-            for (slot, value) in values.enumerated() where slot < ids.count {
-                guard var text = value else { continue }
-                ids[slot].withUnsafeBufferPointer(copy)
-                base[position] = 0x1F
-                position += 1
-                text.withUTF8(copy)
-                base[position] = 0x1E
-                position += 1
-            }
-            var hasher = SHA256()
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: base, count: position))
-            return hasher.finalize()
         }
-        return hex(digest)
     }
 
     /// The SHA-256 (lowercase hex) of bytes.

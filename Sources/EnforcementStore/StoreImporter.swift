@@ -368,7 +368,7 @@ final class ImportRun {
         progress.recordsRead += batch.count
         let fieldCount = batch.fields.count
         let sameFile = batch.file == issuesFile
-        let prepared = Self.prepare(
+        var prepared = Self.prepare(
             batch, table: table, standardVersion: standardVersion, source: source(of: file))
         for record in 0..<batch.count {
             let number = batch.recordNumbers[record]
@@ -400,7 +400,7 @@ final class ImportRun {
             }
             let write =
                 isValid
-                ? prepared[record]
+                ? prepared[record].take()
                     ?? RecordWrite(
                         record: raw, table: table, standardVersion: standardVersion, source: source(of: file))
                 : nil

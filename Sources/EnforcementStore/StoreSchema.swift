@@ -218,6 +218,8 @@ public struct EntityTable: Sendable {
     public let name: String
     /// The storage type of each field, in declaration order.
     public let storage: [StorageType]
+    /// The type of each field, in declaration order (read per value, where copying the field's spec would cost).
+    let types: [FieldType]
     /// The positions of the key fields.
     public let keySlots: [Int]
     /// The position of the division field, if any.
@@ -231,6 +233,7 @@ public struct EntityTable: Sendable {
         self.entity = entity
         name = "rec_" + entity.id
         storage = entity.fields.map { StorageType($0.type) }
+        types = entity.fields.map(\.type)
         fieldIDBytes = entity.fields.map { Array($0.id.utf8) }
         keySlots = entity.key.compactMap { key in entity.fields.firstIndex { $0.id == key } }
         divisionSlot = entity.divisionField.flatMap { id in entity.fields.firstIndex { $0.id == id } }

@@ -190,9 +190,17 @@ struct TextArena {
 
     /// The text of parameter `index`.
     mutating func append(_ index: Int32, _ text: String) {
-        var text = text
         let start = bytes.count
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: text.utf8)
+        }
+        texts.append((index, start, bytes.count - start))
+    }
+
+    /// The text of parameter `index`, given as its UTF-8 bytes.
+    mutating func append(_ index: Int32, _ text: UnsafeBufferPointer<UInt8>) {
+        let start = bytes.count
+        bytes.append(contentsOf: text)
         texts.append((index, start, bytes.count - start))
     }
 

@@ -257,22 +257,26 @@ extension SQLiteStore {
         _ writes: ArraySlice<RecordWrite>, _ inserts: [(write: Int, sequence: Int64)], calls: TableCalls, now: Int64
     ) throws {
         let width = Int32(calls.table.parameterCount)
-        var offset = 0
-        while offset < inserts.count {
-            let power = Int.bitWidth - 1 - (inserts.count - offset).leadingZeroBitCount
-            let rows = 1 << power
-            let insert = try calls.insertRows(power: power)
-            insert.reset()
-            calls.arena.removeAll()
-            var first: Int32 = 1
-            for (position, sequence) in inserts[offset..<offset + rows] {
-                try bind(
-                    writes[position], sequence: sequence, revision: 1, now: now, table: calls.table,
-                    to: insert, from: first, texts: &calls.arena)
-                first += width
+        // The writes are read in place (a write copied out of the slice would have each of its texts retained).
+        try writes.withUnsafeBufferPointer { buffer in
+            let base = writes.startIndex
+            var offset = 0
+            while offset < inserts.count {
+                let power = Int.bitWidth - 1 - (inserts.count - offset).leadingZeroBitCount
+                let rows = 1 << power
+                let insert = try calls.insertRows(power: power)
+                insert.reset()
+                calls.arena.removeAll()
+                var first: Int32 = 1
+                for (position, sequence) in inserts[offset..<offset + rows] {
+                    try bind(
+                        buffer[position - base], sequence: sequence, revision: 1, now: now, table: calls.table,
+                        to: insert, from: first, texts: &calls.arena)
+                    first += width
+                }
+                try calls.arena.bind(to: insert) { try insert.run() }
+                offset += rows
             }
-            try calls.arena.bind(to: insert) { try insert.run() }
-            offset += rows
         }
     }
 
@@ -334,19 +338,28 @@ extension SQLiteStore {
         texts.append(first + 5, write.standardVersion)
         texts.append(first + 6, write.source)
         try call.bind(first + 7, now)
-        let values = write.values
         var index = first + Int32(SQLiteTable.metadataCount)
-        for (slot, storage) in table.table.storage.enumerated() {
-            if slot < values.count, let value = values[slot] {
-                if let number = SQLiteCall.number(value, storage: storage) {
-                    try call.bind(index, number)
+        // The values are read in place: a text copied out of the array would be retained and released.
+        try write.values.withUnsafeBufferPointer { values in
+            for (slot, storage) in table.table.storage.enumerated() {
+                if slot < values.count, values[slot] != nil {
+                    switch storage {
+                    case .integer, .boolean:
+                        if let number = values[slot].flatMap({ SQLiteCall.number($0, storage: storage) }) {
+                            try call.bind(index, number)
+                        } else {
+                            texts.append(index, values[slot] ?? "")
+                        }
+                    case .text, .decimal, .date:
+                        if values[slot]?.utf8.withContiguousStorageIfAvailable({ texts.append(index, $0) }) == nil {
+                            texts.append(index, values[slot] ?? "")
+                        }
+                    }
                 } else {
-                    texts.append(index, value)
+                    try call.bindNull(index)
                 }
-            } else {
-                try call.bindNull(index)
+                index += 1
             }
-            index += 1
         }
     }
 
