@@ -190,11 +190,9 @@ struct TextArena {
 
     /// The text of parameter `index`.
     mutating func append(_ index: Int32, _ text: String) {
-        let start = bytes.count
-        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-            bytes.append(contentsOf: text.utf8)
+        if text.utf8.withContiguousStorageIfAvailable({ append(index, $0) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { append(index, $0) }
         }
-        texts.append((index, start, bytes.count - start))
     }
 
     /// The text of parameter `index`, given as its UTF-8 bytes.

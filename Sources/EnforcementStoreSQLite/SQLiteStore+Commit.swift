@@ -351,8 +351,11 @@ extension SQLiteStore {
                             texts.append(index, values[slot] ?? "")
                         }
                     case .text, .decimal, .date:
-                        if values[slot]?.utf8.withContiguousStorageIfAvailable({ texts.append(index, $0) }) == nil {
-                            texts.append(index, values[slot] ?? "")
+                        // In place; a text not in contiguous memory (never on Linux) goes through a copy.
+                        if values[slot]?.utf8.withContiguousStorageIfAvailable({ texts.append(index, $0) }) == nil,
+                            let value = values[slot]
+                        {
+                            texts.append(index, value)
                         }
                     }
                 } else {
