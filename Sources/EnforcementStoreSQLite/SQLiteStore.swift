@@ -36,6 +36,8 @@ public final class SQLiteStore: RecordStore {
     public let path: String
 
     private let pool: DatabasePool
+    /// `PRAGMA synchronous` of the ``Durability``.
+    private let synchronous: String
     private let state = Mutex<PreparedSchema?>(nil)
     /// `PRAGMA cache_size` of every connection: 32 MiB.
     static let cacheSize = -32768
@@ -70,6 +72,7 @@ public final class SQLiteStore: RecordStore {
             try db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)")
         }
         let synchronous = durability == .full ? "FULL" : "NORMAL"
+        self.synchronous = synchronous
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
             // The pool sets synchronous=NORMAL when it turns WAL on; the writer is the only connection that syncs.
@@ -122,47 +125,101 @@ public final class SQLiteStore: RecordStore {
     /// is built then, and the second write is applied as usual). A table that holds records keeps its indexes.
     /// Reads stay correct during the load; a record looked up by key is found by a scan of the table.
     ///
+    /// When no other connection has the file open, the load also writes through a rollback journal
+    /// (`journal_mode=DELETE`, synced in full whatever the ``Durability``): every page is written once, where WAL
+    /// writes it to the log and then again into the file. Commits stay atomic and durable, and a crash is rolled
+    /// back when the file is next opened; meanwhile readers wait while a commit is written rather than read beside
+    /// it. ``finishBulkLoad(entity:)`` of the last load returns the file to WAL (so do ``close()`` and every
+    /// opening of the file). Another connection on the file keeps it in WAL: the load is only slower then.
+    ///
     /// - Throws: ``StoreError`` `.notPrepared`, `.unknownEntity`, `.database`.
     public func beginBulkLoad(entity: String) async throws {
         let table = try prepared().table(entity).table
         let bulkLoads = bulkLoads
-        try await write { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM \(quoted(table.name)) LIMIT 1") == nil else { return }
+        let began = try await write { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM \(quoted(table.name)) LIMIT 1") == nil else { return false }
             for index in table.secondaryIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(quoted(index.name))") }
             // Stores made before the key index was named keep their `UNIQUE` constraint (and maintain it).
             try db.execute(sql: "DROP INDEX IF EXISTS \(quoted(table.keyIndex))")
             bulkLoads.begin(table.entity.id)
+            return true
         }
+        if began { try await useRollbackJournal(for: table.entity.id) }
     }
 
-    /// Ends ``beginBulkLoad(entity:)``: builds the entity's key index and secondary indexes if they were dropped.
+    /// Ends ``beginBulkLoad(entity:)``: builds the entity's key index and secondary indexes if they were dropped;
+    /// the last load to end returns the file to WAL.
     ///
     /// - Throws: ``StoreError`` `.notPrepared`, `.unknownEntity`, `.database`.
     public func finishBulkLoad(entity: String) async throws {
         let table = try prepared().table(entity).table
         let bulkLoads = bulkLoads
         let threads = ProcessInfo.processInfo.activeProcessorCount
-        do {
-            try await pool.writeWithoutTransaction { db in
-                // SQLite sorts an index's entries on several threads only when they do not fit in one sorter
-                // run: a small cache while the indexes are built has the other processors sort part of them.
-                try db.execute(sql: "PRAGMA threads = \(threads)")
-                try db.execute(sql: "PRAGMA cache_size = -4096")
-                defer {
-                    try? db.execute(sql: "PRAGMA threads = 0")
-                    try? db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)")
-                }
-                try db.inTransaction {
-                    bulkLoads.end(table.entity.id)
-                    try Self.createKeyIndex(table, db: db)
-                    try Self.createSecondaryIndexes(table, db: db)
-                    return .commit
-                }
+        try await writeOutsideTransaction { db in
+            // SQLite sorts an index's entries on several threads only when they do not fit in one sorter
+            // run: a small cache while the indexes are built has the other processors sort part of them.
+            try db.execute(sql: "PRAGMA threads = \(threads)")
+            try db.execute(sql: "PRAGMA cache_size = -4096")
+            defer {
+                try? db.execute(sql: "PRAGMA threads = 0")
+                try? db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)")
             }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw storeError(error)
+            try db.inTransaction {
+                bulkLoads.end(table.entity.id)
+                try Self.createKeyIndex(table, db: db)
+                try Self.createSecondaryIndexes(table, db: db)
+                return .commit
+            }
+        }
+        try await returnToWAL(after: table.entity.id)
+    }
+
+    /// The bulk loads writing through a rollback journal (``beginBulkLoad(entity:)``).
+    private let rollbackLoads = Mutex<Set<String>>([])
+
+    /// Turns the file to a rollback journal for a bulk load, unless another connection has it open (or the file
+    /// already is, for another load).
+    private func useRollbackJournal(for entity: String) async throws {
+        // The pool's idle readers are connections too.
+        pool.releaseMemory()
+        let switched =
+            try await writeOutsideTransaction { db in
+                // SQLite leaves WAL only when this is the file's one connection; it answers `wal` otherwise.
+                guard try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal" else { return true }
+                guard (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" else { return false }
+                // A rollback journal synced less than in full may be corrupted by a power failure.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return true
+            } as Bool
+        if switched { rollbackLoads.withLock { _ = $0.insert(entity) } }
+    }
+
+    /// Ends an entity's use of the rollback journal; the last one returns the file to WAL, with the store's
+    /// synchronous setting.
+    ///
+    /// - Throws: ``StoreError`` `.unavailable` when another connection holds the file longer than the busy timeout.
+    private func returnToWAL(after entity: String) async throws {
+        let last = rollbackLoads.withLock { loads in
+            loads.remove(entity) != nil && loads.isEmpty
+        }
+        guard last else { return }
+        let (synchronous, path) = (synchronous, path)
+        try await writeOutsideTransaction { db in try Self.turnWALOn(db, synchronous: synchronous, path: path) } as Void
+    }
+
+    /// `journal_mode=WAL`, then a WAL file with a frame in it (readers cannot create it; GRDB does the same when it
+    /// opens a pool).
+    private static func turnWALOn(_ db: Database, synchronous: String, path: String) throws {
+        guard try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" else { return }
+        guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+            throw StoreError(
+                .unavailable, "the SQLite store \(path) could not return to WAL mode after a bulk load",
+                zh: "批量导入后SQLite存储\(path)未能恢复WAL模式")
+        }
+        try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        try db.inSavepoint {
+            try db.execute(sql: "CREATE TABLE store_wal_start (id INTEGER PRIMARY KEY); DROP TABLE store_wal_start")
+            return .commit
         }
     }
 
@@ -431,8 +488,19 @@ public final class SQLiteStore: RecordStore {
         }
     }
 
-    /// Closes the database's connections. The store cannot be used afterwards.
+    /// Closes the database's connections, the file in WAL mode again if a bulk load left it in a rollback journal
+    /// (``beginBulkLoad(entity:)``). The store cannot be used afterwards.
     public func close() async throws {
+        let loading = rollbackLoads.withLock { loads in
+            defer { loads.removeAll() }
+            return !loads.isEmpty
+        }
+        if loading {
+            let (synchronous, path) = (synchronous, path)
+            // Not a failure of the close: the next opening of the file turns WAL on.
+            try? await writeOutsideTransaction { db in try Self.turnWALOn(db, synchronous: synchronous, path: path) }
+                as Void
+        }
         do {
             try pool.close()
         } catch {
@@ -457,6 +525,17 @@ public final class SQLiteStore: RecordStore {
     func write<T: Sendable>(_ work: @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.write(work)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw storeError(error)
+        }
+    }
+
+    /// Runs `work` outside a transaction (for pragmas that cannot run in one), its errors as ``StoreError``.
+    func writeOutsideTransaction<T: Sendable>(_ work: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.writeWithoutTransaction(work)
         } catch let error as StoreError {
             throw error
         } catch {

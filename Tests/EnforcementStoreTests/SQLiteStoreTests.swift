@@ -155,12 +155,68 @@ struct SQLiteStoreTests {
         let crashed = try SQLiteStore(path: empty)
         _ = try await crashed.prepare(TestEnvironment.schema)
         try await crashed.beginBulkLoad(entity: "regulated_entity")
+        #expect(try Self.shell(empty, "PRAGMA journal_mode") == "delete")
         try await crashed.close()
         #expect(try Self.indexes(empty).isEmpty)
+        #expect(try Self.shell(empty, "PRAGMA journal_mode") == "wal")
         let reopened = try SQLiteStore(path: empty)
         #expect(try await reopened.prepare(TestEnvironment.schema).statements.isEmpty)
         #expect(try Self.indexes(empty) == expected)
         try await reopened.close()
+    }
+
+    @Test("a bulk load with the file to itself writes through a rollback journal, and returns the file to WAL")
+    func bulkLoadThroughRollbackJournal() async throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("bulk.sqlite").path
+        let store = try SQLiteStore(path: path, durability: .normal)
+        _ = try await store.prepare(TestEnvironment.schema)
+        // A read leaves a reader connection in the pool: the load closes it, and has the file to itself.
+        #expect(try await store.count(entity: "regulated_entity", scope: .province) == 0)
+        try await store.beginBulkLoad(entity: "regulated_entity")
+        #expect(try Self.shell(path, "PRAGMA journal_mode") == "delete")
+
+        let written = try await store.commit(
+            StoreTransaction(writes: [Self.write("E0001"), Self.write("E0002")], now: 1_772_000_000))
+        #expect(written.outcomes == [.inserted(sequence: 1), .inserted(sequence: 2)])
+        // Readers work in a rollback journal too, and so does another process.
+        #expect(try await store.count(entity: "regulated_entity", scope: .province) == 2)
+        #expect(try Self.shell(path, "SELECT count(*) FROM rec_regulated_entity") == "2")
+        #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
+
+        try await store.finishBulkLoad(entity: "regulated_entity")
+        #expect(try Self.shell(path, "PRAGMA journal_mode") == "wal")
+        #expect(try Self.indexes(path).contains("rec_regulated_entity__key"))
+        let again = try await store.commit(
+            StoreTransaction(writes: [Self.write("E0001"), Self.write("E0003")], now: 1_772_000_100))
+        #expect(again.outcomes == [.unchanged, .inserted(sequence: 3)])
+        #expect(try (FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0) > 0)
+        try await store.close()
+        let reopened = try SQLiteStore(path: path)
+        _ = try await reopened.prepare(TestEnvironment.schema)
+        #expect(try await reopened.count(entity: "regulated_entity", scope: .province) == 3)
+        try await reopened.close()
+    }
+
+    @Test("a bulk load beside another connection on the file stays in WAL")
+    func bulkLoadBesideAnotherConnection() async throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("bulk.sqlite").path
+        let store = try SQLiteStore(path: path)
+        _ = try await store.prepare(TestEnvironment.schema)
+        let other = try SQLiteStore(path: path)
+        _ = try await other.prepare(TestEnvironment.schema)
+
+        try await store.beginBulkLoad(entity: "regulated_entity")
+        #expect(try Self.shell(path, "PRAGMA journal_mode") == "wal")
+        _ = try await store.commit(StoreTransaction(writes: [Self.write("E0001")], now: 1_772_000_000))
+        #expect(try await other.count(entity: "regulated_entity", scope: .province) == 1)
+        try await store.finishBulkLoad(entity: "regulated_entity")
+        #expect(try Self.shell(path, "PRAGMA journal_mode") == "wal")
+        try await other.close()
+        try await store.close()
     }
 
     @Test("a key written twice during a bulk load ends it: the key index is built and the write is an update")
