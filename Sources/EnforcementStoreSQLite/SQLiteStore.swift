@@ -523,30 +523,23 @@ public final class SQLiteStore: RecordStore {
 
     /// Runs `work` in a write transaction, its errors as ``StoreError``.
     func write<T: Sendable>(_ work: @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.write(work)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw storeError(error)
-        }
+        try await storeErrors { try await pool.write(work) }
     }
 
     /// Runs `work` outside a transaction (for pragmas that cannot run in one), its errors as ``StoreError``.
     func writeOutsideTransaction<T: Sendable>(_ work: @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.writeWithoutTransaction(work)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw storeError(error)
-        }
+        try await storeErrors { try await pool.writeWithoutTransaction(work) }
     }
 
     /// Runs `work` in a read transaction (a snapshot), its errors as ``StoreError``.
     func read<T: Sendable>(_ work: @Sendable (Database) throws -> T) async throws -> T {
+        try await storeErrors { try await pool.read(work) }
+    }
+
+    /// The result of a database access, its errors as ``StoreError``.
+    private func storeErrors<T: Sendable>(_ access: () async throws -> T) async throws -> T {
         do {
-            return try await pool.read(work)
+            return try await access()
         } catch let error as StoreError {
             throw error
         } catch {
