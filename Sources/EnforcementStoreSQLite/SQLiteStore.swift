@@ -150,7 +150,8 @@ public final class SQLiteStore: RecordStore {
     /// Ends ``beginBulkLoad(entity:)``: builds the entity's key index and secondary indexes if they were dropped;
     /// the last load to end returns the file to WAL.
     ///
-    /// - Throws: ``StoreError`` `.notPrepared`, `.unknownEntity`, `.database`.
+    /// - Throws: ``StoreError`` `.notPrepared`, `.unknownEntity`, `.database`; `.unavailable` when the indexes are
+    ///   built but another connection keeps the file from returning to WAL (the next opening of the file does).
     public func finishBulkLoad(entity: String) async throws {
         let table = try prepared().table(entity).table
         let bulkLoads = bulkLoads
