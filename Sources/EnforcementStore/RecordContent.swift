@@ -31,7 +31,7 @@ public enum RecordContent {
 
     /// Digits with no leading zero (or `0` alone), maybe after a `-`: the text of an `Int64` as `String(_:)` writes
     /// it, when it has at most 18 digits (so that it cannot overflow).
-    static func isCanonicalInteger(_ text: String.UTF8View) -> Bool {
+    static func isCanonicalInteger<Bytes: Collection<UInt8>>(_ text: Bytes) -> Bool {
         var digits = 0
         var first = true
         var negative = false
@@ -47,6 +47,16 @@ public enum RecordContent {
             first = false
         }
         return digits > 0 && digits <= 18
+    }
+
+    /// Whether the UTF-8 of a value is its canonical text (``canonical(_:type:)``).
+    static func isCanonical(_ text: UnsafeBufferPointer<UInt8>, type: FieldType) -> Bool {
+        switch type {
+        case .integer: isCanonicalInteger(text)
+        case .datetime: isCanonicalDateTime(text)
+        case .boolean: text.elementsEqual("true".utf8) || text.elementsEqual("false".utf8)
+        default: true
+        }
     }
 
     /// `true`, `1`, `是` and `false`, `0`, `否`, in any case; `nil` for anything else.
@@ -69,7 +79,7 @@ public enum RecordContent {
 
     /// `YYYY-MM-DD HH:MM:SS` with a valid date and time: the text ``LocalDateTime`` writes for a Beijing time
     /// without fraction.
-    static func isCanonicalDateTime(_ text: String.UTF8View) -> Bool {
+    static func isCanonicalDateTime<Bytes: Collection<UInt8>>(_ text: Bytes) -> Bool {
         guard text.count == 19 else { return false }
         var fields = (year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0)
         var index = 0
@@ -134,53 +144,15 @@ public enum RecordContent {
     /// order, the field id, the byte 0x1F, the value, the byte 0x1E. Empty fields do not count, so a field added by
     /// a newer version of the standard leaves the hash of older records as it was.
     public static func hash(_ values: [String?], table: EntityTable) -> String {
-        var scratch: [UInt8] = []
-        return hash(values, table: table, scratch: &scratch)
-    }
-
-    /// ``hash(_:table:)``, with the bytes hashed gathered in `scratch` (kept from record to record, so that a loop
-    /// over many records allocates it once).
-    static func hash(_ values: [String?], table: EntityTable, scratch bytes: inout [UInt8]) -> String {
-        // Values and ids are read in place through buffer pointers: copied out of their arrays, each would be
-        // retained and released, which cost more than the copying of their bytes.
-        values.withUnsafeBufferPointer { values in
-            table.fieldIDBytes.withUnsafeBufferPointer { ids in
-                let count = min(values.count, ids.count)
-                // The size first, so that the pieces are copied into the buffer without a check each.
-                var size = 0
-                for slot in 0..<count {
-                    size += values[slot].map { ids[slot].count + $0.utf8.count + 2 } ?? 0
-                }
-                if bytes.count < size { bytes = [UInt8](repeating: 0, count: max(size, 2 * bytes.count)) }
-                let digest = bytes.withUnsafeMutableBufferPointer { buffer in
-                    guard let base = buffer.baseAddress else { return SHA256.hash(data: [UInt8]()) }
-                    var position = 0
-                    func copy(_ piece: UnsafeBufferPointer<UInt8>) {
-                        guard let start = piece.baseAddress else { return }
-                        (base + position).update(from: start, count: piece.count)
-                        position += piece.count
-                    }
-                    for slot in 0..<count {
-                        func field(_ text: UnsafeBufferPointer<UInt8>) {
-                            ids[slot].withUnsafeBufferPointer(copy)
-                            base[position] = 0x1F
-                            position += 1
-                            copy(text)
-                            base[position] = 0x1E
-                            position += 1
-                        }
-                        // `nil`: no value, or a text not in contiguous memory (copied first).
-                        if values[slot]?.utf8.withContiguousStorageIfAvailable(field) == nil, let value = values[slot] {
-                            Array(value.utf8).withUnsafeBufferPointer(field)
-                        }
-                    }
-                    var hasher = SHA256()
-                    hasher.update(bufferPointer: UnsafeRawBufferPointer(start: base, count: position))
-                    return hasher.finalize()
-                }
-                return hex(digest)
-            }
+        var bytes: [UInt8] = []
+        for (value, id) in zip(values, table.fieldIDBytes) {
+            guard let value else { continue }
+            bytes += id
+            bytes.append(0x1F)
+            bytes += value.utf8
+            bytes.append(0x1E)
         }
+        return hex(SHA256.hash(data: bytes))
     }
 
     /// The SHA-256 (lowercase hex) of bytes.

@@ -366,7 +366,6 @@ final class ImportRun {
         let table = file.table
         progress.file = batch.file
         progress.recordsRead += batch.count
-        let fieldCount = batch.fields.count
         let sameFile = batch.file == issuesFile
         var prepared = Self.prepare(
             batch, table: table, standardVersion: standardVersion, source: source(of: file))
@@ -374,8 +373,9 @@ final class ImportRun {
             let number = batch.recordNumbers[record]
             let recordIssues = sameFile ? issues.removeValue(forKey: number) ?? [] : []
             if number <= file.skipThrough { continue }
-            let raw = batch.values[(record * fieldCount)..<((record + 1) * fieldCount)]
             var isValid = batch.isValid[record]
+            // Made only for what needs strings: invalid records, batches, writes not prepared.
+            lazy var raw = batch.values(of: record)[...]
             var allIssues = recordIssues
             if !isValid, !allIssues.isEmpty,
                 let resolved = try await resolveReferences(allIssues, raw: raw, table: table, store: store)
@@ -384,8 +384,9 @@ final class ImportRun {
                 isValid = true
                 allIssues = resolved
             }
-            let division = table.divisionSlot.flatMap { raw[raw.startIndex + $0] }
-            if isValid, let origin, !origin.scope.contains(division) {
+            if isValid, let origin, case let division = table.divisionSlot.flatMap({ raw[raw.startIndex + $0] }),
+                !origin.scope.contains(division)
+            {
                 isValid = false
                 allIssues.append(
                     ValidationIssue(
@@ -438,19 +439,15 @@ final class ImportRun {
         _ batch: ValidatedRecords, table: EntityTable, standardVersion: String, source: String
     ) -> [RecordWrite?] {
         let count = batch.count
-        let fieldCount = batch.fields.count
         guard count > 0 else { return [] }
         let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / 256))
         return [RecordWrite?](unsafeUninitializedCapacity: count) { buffer, initialized in
             buffer.initialize(repeating: nil)
             nonisolated(unsafe) let output = buffer
             DispatchQueue.concurrentPerform(iterations: parts) { part in
-                var scratch: [UInt8] = []
-                scratch.reserveCapacity(1024)
+                let packer = RecordPacker(table: table, standardVersion: standardVersion, source: source)
                 for record in (count * part / parts)..<(count * (part + 1) / parts) where batch.isValid[record] {
-                    output[record] = RecordWrite(
-                        record: batch.values[(record * fieldCount)..<((record + 1) * fieldCount)], table: table,
-                        standardVersion: standardVersion, source: source, scratch: &scratch)
+                    output[record] = packer.write(record, of: batch)
                 }
             }
             initialized = count

@@ -1,3 +1,4 @@
+import Crypto
 import DataStandard
 import EnforcementModel
 
@@ -120,13 +121,19 @@ public struct RecordWrite: Hashable, Sendable {
     public var division: String?
     /// The canonical values (``RecordContent/canonical(_:type:)``), one per field of the entity, in declaration
     /// order.
-    public var values: [String?]
+    public var values: [String?] {
+        get { packed.values }
+        set { packed = PackedValues(newValue) }
+    }
     /// The SHA-256 of the canonical values.
     public var hash: String
     /// The standard version the record follows.
     public var standardVersion: String
     /// Where it comes from.
     public var source: String
+    /// ``values``, as stores read them: their UTF-8 bytes in one buffer (a write made from an import's records holds
+    /// no string per value).
+    public internal(set) var packed: PackedValues
 
     /// Creates a write.
     public init(
@@ -136,7 +143,21 @@ public struct RecordWrite: Hashable, Sendable {
         self.entity = entity
         self.key = key
         self.division = division
-        self.values = values
+        self.packed = PackedValues(values)
+        self.hash = hash
+        self.standardVersion = standardVersion
+        self.source = source
+    }
+
+    /// A write of packed values.
+    init(
+        entity: String, key: String, division: String?, packed: PackedValues, hash: String, standardVersion: String,
+        source: String
+    ) {
+        self.entity = entity
+        self.key = key
+        self.division = division
+        self.packed = packed
         self.hash = hash
         self.standardVersion = standardVersion
         self.source = source
@@ -148,22 +169,62 @@ public struct RecordWrite: Hashable, Sendable {
     public init?(
         record values: some Collection<String?>, table: EntityTable, standardVersion: String, source: String
     ) {
-        var scratch: [UInt8] = []
-        self.init(record: values, table: table, standardVersion: standardVersion, source: source, scratch: &scratch)
-    }
-
-    /// ``init(record:table:standardVersion:source:)`` with a buffer for the hashed bytes kept from record to record.
-    init?(
-        record values: some Collection<String?>, table: EntityTable, standardVersion: String, source: String,
-        scratch: inout [UInt8]
-    ) {
         let canonical = RecordContent.canonical(values, table: table)
         guard let key = RecordContent.key(canonical, table: table) else { return nil }
         self.init(
             entity: table.entity.id, key: key, division: table.divisionSlot.flatMap { canonical[$0] },
-            values: canonical, hash: RecordContent.hash(canonical, table: table, scratch: &scratch),
-            standardVersion: standardVersion, source: source)
+            values: canonical, hash: RecordContent.hash(canonical, table: table), standardVersion: standardVersion,
+            source: source)
     }
+}
+
+/// The values of a record packed in one buffer of UTF-8 bytes.
+public struct PackedValues: Hashable, Sendable {
+    /// The values' bytes, one after another.
+    public internal(set) var bytes: [UInt8]
+    /// Per value: where its bytes end in ``bytes`` (each starts where the one before ends); the complement (`~end`)
+    /// for `nil`.
+    public internal(set) var ends: [Int32]
+
+    /// Packs values.
+    public init(_ values: [String?]) {
+        self.init()
+        ends.reserveCapacity(values.count)
+        for value in values {
+            if let value {
+                bytes.append(contentsOf: value.utf8)
+                ends.append(Int32(bytes.count))
+            } else {
+                ends.append(~Int32(bytes.count))
+            }
+        }
+    }
+
+    init() {
+        bytes = []
+        ends = []
+    }
+
+    /// The number of values.
+    public var count: Int { ends.count }
+
+    /// Where the bytes of a value lie in ``bytes``; `nil` for `nil`.
+    @inline(__always)
+    public func range(_ index: Int) -> Range<Int>? {
+        let end = ends[index]
+        guard end >= 0 else { return nil }
+        let start = index == 0 ? 0 : Int(ends[index - 1] < 0 ? ~ends[index - 1] : ends[index - 1])
+        return start..<Int(end)
+    }
+
+    /// A value.
+    public func value(_ index: Int) -> String? {
+        guard let range = range(index) else { return nil }
+        return bytes.withUnsafeBufferPointer { String(decoding: $0[range], as: UTF8.self) }
+    }
+
+    /// The values.
+    public var values: [String?] { (0..<count).map(value) }
 }
 
 /// What happened to one ``RecordWrite``.

@@ -182,8 +182,9 @@ extension PostgresStore {
             columns[4].append(write.hash)
             columns[5].append(write.standardVersion)
             columns[6].append(write.source)
+            let values = write.values
             for slot in fields.indices {
-                columns[7 + slot].append(slot < write.values.count ? write.values[slot] : nil)
+                columns[7 + slot].append(slot < values.count ? values[slot] : nil)
             }
         }
         var binds = PostgresBindings(capacity: columns.count + 1)

@@ -80,11 +80,23 @@ struct SQLiteCall {
     /// The number a canonical value is kept as: an integer's (when the text is one), a boolean's 1/0; `nil` for a
     /// value kept as text.
     @inline(__always)
-    static func number(_ text: String, storage: StorageType) -> Int64? {
+    static func number(_ text: UnsafeBufferPointer<UInt8>, storage: StorageType) -> Int64? {
         switch storage {
-        case .integer: Int64(text)
-        case .boolean: text == "true" ? 1 : text == "false" ? 0 : nil
-        case .text, .decimal, .date: nil
+        case .integer:
+            // Digits that cannot overflow are read in place; anything else as `Int64(_:)` reads it.
+            guard text.count <= 18, !text.isEmpty else { return Int64(String(decoding: text, as: UTF8.self)) }
+            var value: Int64 = 0
+            for byte in text {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                    return Int64(String(decoding: text, as: UTF8.self))
+                }
+                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+            }
+            return value
+        case .boolean:
+            return text.elementsEqual("true".utf8) ? 1 : text.elementsEqual("false".utf8) ? 0 : nil
+        case .text, .decimal, .date:
+            return nil
         }
     }
 

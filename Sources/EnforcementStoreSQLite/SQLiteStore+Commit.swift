@@ -339,24 +339,21 @@ extension SQLiteStore {
         texts.append(first + 6, write.source)
         try call.bind(first + 7, now)
         var index = first + Int32(SQLiteTable.metadataCount)
-        // The values are read in place: a text copied out of the array would be retained and released.
-        try write.values.withUnsafeBufferPointer { values in
+        // The values are read in place, from their packed bytes.
+        let packed = write.packed
+        try packed.bytes.withUnsafeBufferPointer { bytes in
             for (slot, storage) in table.table.storage.enumerated() {
-                if slot < values.count, values[slot] != nil {
+                if slot < packed.count, let range = packed.range(slot) {
+                    let value = UnsafeBufferPointer(rebasing: bytes[range])
                     switch storage {
                     case .integer, .boolean:
-                        if let number = values[slot].flatMap({ SQLiteCall.number($0, storage: storage) }) {
+                        if let number = SQLiteCall.number(value, storage: storage) {
                             try call.bind(index, number)
                         } else {
-                            texts.append(index, values[slot] ?? "")
-                        }
-                    case .text, .decimal, .date:
-                        // In place; a text not in contiguous memory (never on Linux) goes through a copy.
-                        if values[slot]?.utf8.withContiguousStorageIfAvailable({ texts.append(index, $0) }) == nil,
-                            let value = values[slot]
-                        {
                             texts.append(index, value)
                         }
+                    case .text, .decimal, .date:
+                        texts.append(index, value)
                     }
                 } else {
                     try call.bindNull(index)

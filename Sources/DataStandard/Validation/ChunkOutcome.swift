@@ -123,8 +123,10 @@ struct ChunkOutcome: Sendable {
     var uniqueHashes: [ValueHash] = []
     /// Records × collected fields.
     var collected: [ValueHash] = []
-    /// Records × fields, when the context captures values.
-    var values: [String?] = []
+    /// When the context captures values: their bytes, records × fields, one after another.
+    var valueBytes: [UInt8] = []
+    /// Records × fields, when the context captures values: where each value ends in ``valueBytes``.
+    var valueEnds: [Int32] = []
     var tally: EntityTally
 
     init(job: ChunkJob, fields: Int) {

@@ -469,11 +469,9 @@ struct ChunkWorker {
         while slot < fieldCount {
             let length = cellCount[slot]
             if length > 0 {
-                outcome.values.append(
-                    String(decoding: UnsafeBufferPointer(start: cellPointer[slot], count: length), as: UTF8.self))
-            } else {
-                outcome.values.append(nil)
+                outcome.valueBytes.append(contentsOf: UnsafeBufferPointer(start: cellPointer[slot], count: length))
             }
+            outcome.valueEnds.append(Int32(truncatingIfNeeded: outcome.valueBytes.count))
             slot &+= 1
         }
     }

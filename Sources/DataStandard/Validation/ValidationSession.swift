@@ -625,10 +625,10 @@ final class FileMerger {
     private func capture(_ outcome: ChunkOutcome, recordErrors: [UInt8], invalidated: Set<Int>) {
         let count = outcome.records
         let fields = context.plan.entity.fields.map(\.id)
-        guard outcome.values.count == count * fields.count else { return }
+        guard outcome.valueEnds.count == count * fields.count else { return }
         var batch = ValidatedRecords(
             entity: context.plan.entity.id, file: context.file, fields: fields, recordNumbers: [], lines: [],
-            isValid: [], values: outcome.values)
+            isValid: [], bytes: outcome.valueBytes, ends: outcome.valueEnds)
         batch.recordNumbers.reserveCapacity(count)
         batch.lines.reserveCapacity(count)
         batch.isValid.reserveCapacity(count)
