@@ -64,6 +64,9 @@ struct ChunkWorker {
     var keyHashes: AppendBuffer<ValueHash>
     var uniqueHashes: AppendBuffer<ValueHash>
     var collected: AppendBuffer<ValueHash>
+    /// When the context captures values: their bytes, and where each ends.
+    var valueBytes: AppendBuffer<UInt8>
+    var valueEnds: AppendBuffer<Int32>
 
     var outcome: ChunkOutcome
     var events: [EncodingEvent]
@@ -158,6 +161,10 @@ struct ChunkWorker {
         recordErrors = AppendBuffer(capacity: expected)
         keyHashes = AppendBuffer(capacity: plan.keySlots.isEmpty ? 1 : expected)
         uniqueHashes = AppendBuffer(capacity: expected * plan.uniqueSlots.count + 1)
+        // The values of the chunk's records are at most its bytes.
+        let capturesAll = context.capturesValues && scansEncoding
+        valueBytes = AppendBuffer(capacity: capturesAll ? job.count : 1)
+        valueEnds = AppendBuffer(capacity: capturesAll ? expected * fieldCount : 1)
         collected = AppendBuffer(capacity: expected * context.collectSlots.count + 1)
         events = job.events
         if context.checksUTF8 && !context.collectOnly && scansEncoding {
@@ -210,6 +217,8 @@ struct ChunkWorker {
         for buffer in [recordOffsets, recordLines] { buffer.deallocate() }
         recordErrors.deallocate()
         for buffer in [keyHashes, uniqueHashes, collected] { buffer.deallocate() }
+        valueBytes.deallocate()
+        valueEnds.deallocate()
     }
 
     /// Validates the whole chunk.
@@ -238,6 +247,10 @@ struct ChunkWorker {
         outcome.keyHashes = keyHashes.array()
         outcome.uniqueHashes = uniqueHashes.array()
         outcome.collected = collected.array()
+        if context.capturesValues {
+            outcome.valueBytes = valueBytes.array()
+            outcome.valueEnds = valueEnds.array()
+        }
         outcome.records = outcome.recordOffsets.count
         outcome.tally.records = outcome.records
         return outcome
@@ -468,10 +481,8 @@ struct ChunkWorker {
         var slot = 0
         while slot < fieldCount {
             let length = cellCount[slot]
-            if length > 0 {
-                outcome.valueBytes.append(contentsOf: UnsafeBufferPointer(start: cellPointer[slot], count: length))
-            }
-            outcome.valueEnds.append(Int32(truncatingIfNeeded: outcome.valueBytes.count))
+            if length > 0 { valueBytes.append(contentsOf: cellPointer[slot], count: length) }
+            valueEnds.append(Int32(truncatingIfNeeded: valueBytes.count))
             slot &+= 1
         }
     }
@@ -1250,6 +1261,14 @@ struct AppendBuffer<Element> {
         if count == capacity { grow() }
         (base + count).initialize(to: element)
         count &+= 1
+    }
+
+    /// Appends `count` elements from `source`.
+    @inline(__always)
+    mutating func append(contentsOf source: UnsafePointer<Element>, count added: Int) {
+        while count + added > capacity { grow() }
+        (base + count).initialize(from: source, count: added)
+        count &+= added
     }
 
     @inline(never)
