@@ -47,20 +47,29 @@ public struct ImportSource: Sendable {
         case .bytes(let bytes, _):
             return RecordContent.sha256(Array((entity + "\n").utf8) + bytes)
         case .file(let url):
-            do {
-                let handle = try FileHandle(forReadingFrom: url)
-                defer { try? handle.close() }
-                var hasher = StreamingSHA256()
-                hasher.update(Array((entity + "\n").utf8))
-                while let block = try handle.read(upToCount: 4 << 20), !block.isEmpty {
-                    hasher.update(block)
-                }
-                return hasher.finalize()
-            } catch {
-                throw StoreError(
-                    .unavailable, "cannot read \(url.path): \(error.localizedDescription)",
-                    zh: "无法读取\(url.path)：\(error.localizedDescription)")
+            func failure() -> StoreError {
+                let reason = String(cString: strerror(errno))
+                return StoreError(
+                    .unavailable, "cannot read \(url.path): \(reason)", zh: "无法读取\(url.path)：\(reason)")
             }
+            let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw failure() }
+            defer { close(descriptor) }
+            var hasher = SHA256()
+            hasher.update(data: Array((entity + "\n").utf8))
+            // Blocks read into one buffer, small enough to stay in the processor's cache while they are hashed.
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+            defer { buffer.deallocate() }
+            while true {
+                let count = read(descriptor, buffer.baseAddress, buffer.count)
+                if count == 0 { break }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw failure()
+                }
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            }
+            return RecordContent.hex(hasher.finalize())
         }
     }
 }
@@ -601,13 +610,4 @@ final class ImportRun {
         }
         return result
     }
-}
-
-/// SHA-256 over data fed in blocks.
-struct StreamingSHA256 {
-    private var hasher = SHA256()
-
-    mutating func update(_ bytes: [UInt8]) { hasher.update(data: bytes) }
-    mutating func update(_ data: Data) { hasher.update(data: data) }
-    mutating func finalize() -> String { RecordContent.hex(hasher.finalize()) }
 }
