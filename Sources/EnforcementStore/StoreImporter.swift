@@ -239,7 +239,11 @@ public struct StoreImporter: Sendable {
         func submit(_ pending: ImportRun.Pending) async throws {
             try await settle()
             let transaction = run.settled(pending)
-            inFlight = (Task { try await store.commit(transaction) }, pending)
+            // The commit holds the transaction's only copy: its writes are freed where the commit ends, beside the
+            // next records' preparation rather than after it.
+            var counts = pending
+            counts.transaction = StoreTransaction(now: transaction.now)
+            inFlight = (Task { try await store.commit(transaction) }, counts)
         }
         // Loading an empty table: the store may build its secondary indexes once, at the end.
         let loaded = Set(toValidate.map(\.entity)).sorted()
@@ -305,8 +309,6 @@ final class ImportRun {
     private var issues: [Int: [ValidationIssue]] = [:]
     private var issuesFile = ""
     private var writes: [RecordWrite] = []
-    /// Per write: the file and record it comes from.
-    private var writeOrigins: [FileState] = []
     private var quarantine: [QuarantineEntry] = []
     private var tickets: [Ticket] = []
     private var pendingRecords = 0
@@ -417,7 +419,6 @@ final class ImportRun {
             if let write {
                 let key = write.key
                 writes.append(write)
-                writeOrigins.append(file)
                 if origin != nil { receipts.append(BatchReceipt(record: number, key: key, status: .accepted)) }
             } else {
                 let entry = quarantineEntry(
@@ -536,8 +537,6 @@ final class ImportRun {
         var transaction: StoreTransaction
         /// The input whose journal the transaction carries.
         var file: FileState?
-        /// Per write: the input it comes from.
-        var origins: [FileState]
         var records: Int
         var quarantined: Int
     }
@@ -552,10 +551,9 @@ final class ImportRun {
             transaction.journal = file.journal
         }
         let pending = Pending(
-            transaction: transaction, file: pendingFile, origins: writeOrigins, records: pendingRecords,
+            transaction: transaction, file: pendingFile, records: pendingRecords,
             quarantined: quarantine.count)
         writes.removeAll(keepingCapacity: true)
-        writeOrigins.removeAll(keepingCapacity: true)
         quarantine.removeAll(keepingCapacity: true)
         tickets.removeAll(keepingCapacity: true)
         pendingRecords = 0
@@ -577,8 +575,9 @@ final class ImportRun {
 
     /// Counts the outcomes of a committed transaction.
     func committed(_ result: CommitResult, _ pending: Pending) {
-        for (index, outcome) in result.outcomes.enumerated() where index < pending.origins.count {
-            let file = pending.origins[index]
+        // A transaction writes the records of one input (``take(_:store:)`` ends one where another input starts).
+        for outcome in result.outcomes {
+            guard let file = pending.file else { break }
             switch outcome {
             case .inserted:
                 file.report.inserted += 1
