@@ -102,7 +102,7 @@ struct RecordContentTests {
     }
 
     /// Values of every kind, canonical or not, for random records.
-    private static func randomValue(_ type: FieldType, _ generator: inout some RandomNumberGenerator) -> String {
+    private static func randomValue(_ type: FieldType, _ generator: inout LinearCongruentialGenerator) -> String {
         let pick: [String]
         switch type {
         case .integer:
@@ -128,7 +128,7 @@ struct RecordContentTests {
     func packedWritesMatchStringWrites(seed: UInt64) async throws {
         let standard = try StandardLoader().load(directory: try StandardLoader.defaultStandardDirectory())
         let schema = StoreSchema(standard: standard)
-        var generator = SeededGenerator(seed: seed)
+        var generator = LinearCongruentialGenerator(state: seed)
         let entities = ["regulated_entity"] + schema.tables.filter { $0.keySlots.count > 1 }.prefix(2).map(\.entity.id)
         for entity in entities {
             let table = try #require(schema.table(entity))
@@ -184,15 +184,12 @@ struct RecordContentTests {
     }
 }
 
-/// SplitMix64: a seeded generator, so that a failing case can be run again.
-private struct SeededGenerator: RandomNumberGenerator {
+/// Knuth's MMIX linear congruential generator: seeded, so that a failing case can be run again.
+struct LinearCongruentialGenerator: RandomNumberGenerator {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
+
     mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state ^ (state >> 29)
     }
 }
