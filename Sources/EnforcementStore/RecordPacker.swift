@@ -17,8 +17,11 @@ final class RecordPacker {
     private let divisionSlot: Int?
     private let standardVersion: String
     private let source: String
-    /// Where the bytes hashed are gathered, kept from record to record.
-    private var hashed: [UInt8] = []
+    /// Where a record's canonical values, their ends and the bytes hashed are gathered, kept from record to record
+    /// (grown when a record needs more).
+    private var values = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 0)
+    private var ends = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 0)
+    private var hashed = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 0)
 
     init(table: EntityTable, standardVersion: String, source: String) {
         self.table = table
@@ -38,6 +41,12 @@ final class RecordPacker {
         self.source = source
     }
 
+    deinit {
+        values.deallocate()
+        ends.deallocate()
+        hashed.deallocate()
+    }
+
     /// The write of one record of `batch`; `nil` when a key field is empty.
     func write(_ record: Int, of batch: ValidatedRecords) -> RecordWrite? {
         let fieldCount = batch.fields.count
@@ -48,46 +57,40 @@ final class RecordPacker {
         // A canonical text is at most as long as the text it comes from, or 19 bytes (a datetime); a longer one (a
         // datetime with an offset) leaves the record to the strings' way.
         let capacity = size + 19 * slots.count
-        let needed = idBytes.count + 2 * slots.count + capacity
-        if hashed.count < needed { hashed = [UInt8](repeating: 0, count: max(needed, 2 * hashed.count)) }
-        var packed = PackedValues()
-        packed.ends.reserveCapacity(types.count)
-        var hashedCount = 0
-        var fits = true
-        // Taken out while written (`pack` reads the rest of self), put back after.
-        var hashBuffer: [UInt8] = []
-        swap(&hashBuffer, &hashed)
-        defer { swap(&hashBuffer, &hashed) }
-        packed.bytes = [UInt8](unsafeUninitializedCapacity: capacity) { output, count in
-            hashBuffer.withUnsafeMutableBufferPointer { hashed in
-                var values = ByteWriter(buffer: output)
-                var hashing = ByteWriter(buffer: hashed)
-                pack(batch, slots, from: start, into: &values, ends: &packed.ends, hashing: &hashing)
-                fits = !values.overflowed && !hashing.overflowed
-                count = values.count
-                hashedCount = hashing.count
-            }
-        }
-        guard fits else {
+        Self.reserve(&values, capacity)
+        Self.reserve(&ends, types.count)
+        Self.reserve(&hashed, idBytes.count + 2 * slots.count + capacity)
+        var valueWriter = ByteWriter(buffer: values)
+        var hashing = ByteWriter(buffer: hashed)
+        let packedCount = pack(batch, slots, from: start, into: &valueWriter, hashing: &hashing)
+        guard !valueWriter.overflowed, !hashing.overflowed else {
             return RecordWrite(
                 record: batch.values(of: record), table: table, standardVersion: standardVersion, source: source)
         }
-        while packed.ends.count < types.count { packed.ends.append(~Int32(packed.bytes.count)) }
+        for slot in packedCount..<types.count { ends[slot] = ~Int32(valueWriter.count) }
+        let packed = PackedValues(
+            ends: UnsafeBufferPointer(rebasing: ends[..<types.count]), bytes: valueWriter.written(from: 0))
         guard let key = key(packed) else { return nil }
-        let digest = hashBuffer.withUnsafeBytes {
-            SHA256.hash(data: UnsafeRawBufferPointer(rebasing: $0[..<hashedCount]))
-        }
+        let digest = SHA256.hash(data: UnsafeRawBufferPointer(hashing.written(from: 0)))
         return RecordWrite(
             entity: entity, key: key, division: divisionSlot.flatMap { packed.value($0) }, packed: packed,
             hash: RecordContent.hex(digest), standardVersion: standardVersion, source: source)
     }
 
+    /// Grows `buffer` to at least `count` elements (its contents are not kept).
+    private static func reserve<Element>(_ buffer: inout UnsafeMutableBufferPointer<Element>, _ count: Int) {
+        guard buffer.count < count else { return }
+        let grown = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(count, 2 * buffer.count))
+        buffer.deallocate()
+        buffer = grown
+    }
+
     /// Writes the canonical values of `slots` (values of `batch`, the first starting at `start`) to `values`, where
-    /// each ends to `ends`, and the bytes their hash is taken of to `hashing`.
+    /// each ends to ``ends``, and the bytes their hash is taken of to `hashing`; returns the number of values.
     private func pack(
         _ batch: ValidatedRecords, _ slots: Range<Int>, from start: Int, into values: inout ByteWriter,
-        ends: inout [Int32], hashing: inout ByteWriter
-    ) {
+        hashing: inout ByteWriter
+    ) -> Int {
         batch.bytes.withUnsafeBufferPointer { source in
             batch.ends.withUnsafeBufferPointer { sourceEnds in
                 idBytes.withUnsafeBufferPointer { idBytes in
@@ -97,7 +100,7 @@ final class RecordPacker {
                         let value = UnsafeBufferPointer(rebasing: source[start..<end])
                         start = end
                         if value.isEmpty {
-                            ends.append(~Int32(values.count))
+                            ends[slot] = ~Int32(values.count)
                             continue
                         }
                         let valueStart = values.count
@@ -108,7 +111,7 @@ final class RecordPacker {
                                 String(decoding: value, as: UTF8.self), type: types[slot])
                             canonical.withUTF8 { values.put($0) }
                         }
-                        ends.append(Int32(values.count))
+                        ends[slot] = Int32(values.count)
                         hashing.put(
                             UnsafeBufferPointer(rebasing: idBytes[(slot == 0 ? 0 : idEnds[slot - 1])..<idEnds[slot]]))
                         hashing.put(0x1F)
@@ -118,6 +121,7 @@ final class RecordPacker {
                 }
             }
         }
+        return slots.count
     }
 
     /// The key fields' values joined with `|` (``RecordContent/key(_:table:)``).

@@ -177,17 +177,18 @@ public struct RecordWrite: Hashable, Sendable {
     }
 }
 
-/// The values of a record packed in one buffer of UTF-8 bytes.
+/// The values of a record packed in one buffer: where each value ends, then the values' UTF-8 bytes one after
+/// another (one allocation per record).
 public struct PackedValues: Hashable, Sendable {
-    /// The values' bytes, one after another.
-    public internal(set) var bytes: [UInt8]
-    /// Per value: where its bytes end in ``bytes`` (each starts where the one before ends); the complement (`~end`)
-    /// for `nil`.
-    public internal(set) var ends: [Int32]
+    /// The ends (`Int32` each, as ``ends`` gives them), then the values' bytes.
+    private var storage: [UInt8]
+    /// The number of values.
+    public private(set) var count: Int
 
     /// Packs values.
     public init(_ values: [String?]) {
-        self.init()
+        var bytes: [UInt8] = []
+        var ends: [Int32] = []
         ends.reserveCapacity(values.count)
         for value in values {
             if let value {
@@ -197,12 +198,80 @@ public struct PackedValues: Hashable, Sendable {
                 ends.append(~Int32(bytes.count))
             }
         }
+        self.init(ends: ends, bytes: bytes)
+    }
+
+    /// Packs values given as their ends (``ends``) and bytes.
+    init(ends: UnsafeBufferPointer<Int32>, bytes: UnsafeBufferPointer<UInt8>) {
+        let endBytes = UnsafeRawBufferPointer(ends)
+        storage = [UInt8](unsafeUninitializedCapacity: endBytes.count + bytes.count) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            if let ends = endBytes.baseAddress {
+                UnsafeMutableRawPointer(base).copyMemory(from: ends, byteCount: endBytes.count)
+            }
+            if let bytes = bytes.baseAddress {
+                (base + endBytes.count).update(from: bytes, count: buffer.count - endBytes.count)
+            }
+            count = buffer.count
+        }
+        count = ends.count
+    }
+
+    private init(ends: [Int32], bytes: [UInt8]) {
+        self = ends.withUnsafeBufferPointer { ends in
+            bytes.withUnsafeBufferPointer { bytes in PackedValues(ends: ends, bytes: bytes) }
+        }
     }
 
     init() {
-        bytes = []
-        ends = []
+        storage = []
+        count = 0
     }
+
+    /// The values' bytes, one after another.
+    public var bytes: [UInt8] { Array(storage[(count * MemoryLayout<Int32>.size)...]) }
+
+    /// Per value: where its bytes end in ``bytes`` (each starts where the one before ends); the complement (`~end`)
+    /// for `nil`.
+    public var ends: [Int32] { withUnsafeValues { Array($0.ends) } }
+
+    /// Calls `body` with the values in place; the view must not escape it.
+    @inline(__always)
+    public func withUnsafeValues<Result>(_ body: (UnsafePackedValues) throws -> Result) rethrows -> Result {
+        try storage.withUnsafeBufferPointer { buffer in
+            let endBytes = count * MemoryLayout<Int32>.size
+            let bytes = UnsafeBufferPointer(rebasing: buffer[endBytes...])
+            guard let base = buffer.baseAddress, count > 0 else {
+                return try body(UnsafePackedValues(ends: UnsafeBufferPointer(start: nil, count: 0), bytes: bytes))
+            }
+            return try UnsafeRawPointer(base).withMemoryRebound(to: Int32.self, capacity: count) { ends in
+                try body(UnsafePackedValues(ends: UnsafeBufferPointer(start: ends, count: count), bytes: bytes))
+            }
+        }
+    }
+
+    /// Where the bytes of a value lie in ``bytes``; `nil` for `nil`.
+    public func range(_ index: Int) -> Range<Int>? {
+        withUnsafeValues { $0.range(index) }
+    }
+
+    /// A value.
+    public func value(_ index: Int) -> String? {
+        withUnsafeValues { values in values[index].map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// The values.
+    public var values: [String?] {
+        withUnsafeValues { values in (0..<count).map { values[$0].map { String(decoding: $0, as: UTF8.self) } } }
+    }
+}
+
+/// The values of a ``PackedValues`` in place (``PackedValues/withUnsafeValues(_:)``).
+public struct UnsafePackedValues {
+    /// Per value: where its bytes end in ``bytes``; the complement (`~end`) for `nil`.
+    public let ends: UnsafeBufferPointer<Int32>
+    /// The values' bytes, one after another.
+    public let bytes: UnsafeBufferPointer<UInt8>
 
     /// The number of values.
     public var count: Int { ends.count }
@@ -216,14 +285,11 @@ public struct PackedValues: Hashable, Sendable {
         return start..<Int(end)
     }
 
-    /// A value.
-    public func value(_ index: Int) -> String? {
-        guard let range = range(index) else { return nil }
-        return bytes.withUnsafeBufferPointer { String(decoding: $0[range], as: UTF8.self) }
+    /// The bytes of a value; `nil` for `nil`.
+    @inline(__always)
+    public subscript(index: Int) -> UnsafeBufferPointer<UInt8>? {
+        range(index).map { UnsafeBufferPointer(rebasing: bytes[$0]) }
     }
-
-    /// The values.
-    public var values: [String?] { (0..<count).map(value) }
 }
 
 /// What happened to one ``RecordWrite``.

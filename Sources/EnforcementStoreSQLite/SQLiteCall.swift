@@ -106,6 +106,15 @@ struct SQLiteCall {
         try check(sqlite3_bind_text(handle, index, bytes, Int32(count), sqliteStatic))
     }
 
+    /// Binds a text that lies in memory which stays put until the statement is reset (``bindStatic(_:_:count:)``).
+    func bindStatic(_ index: Int32, _ text: UnsafeBufferPointer<UInt8>) throws {
+        // An empty buffer may have no address, and a NULL pointer would bind NULL rather than ''.
+        guard let base = text.baseAddress else {
+            return try check(sqlite3_bind_text(handle, index, "", 0, sqliteTransient))
+        }
+        try bindStatic(index, base, count: text.count)
+    }
+
     /// Forgets every binding (texts bound with ``bindStatic(_:_:count:)`` must not outlive their memory).
     func clearBindings() {
         sqlite3_clear_bindings(handle)

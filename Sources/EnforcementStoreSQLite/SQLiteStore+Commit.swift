@@ -193,13 +193,9 @@ extension SQLiteStore {
                     continue
                 }
                 let sequence = progress.last + 1
-                let update = try calls.update()
-                update.reset()
-                calls.arena.removeAll()
-                try bind(
-                    write, sequence: sequence, revision: record.revision + 1, now: progress.now, table: calls.table,
-                    to: update, from: 1, texts: &calls.arena)
-                try calls.arena.bind(to: update) { try update.run() }
+                try run(
+                    try calls.update(), write, sequence: sequence, revision: record.revision + 1, now: progress.now,
+                    calls: calls)
                 progress.last = sequence
                 progress.outcomes.append(.updated(sequence: sequence, revision: record.revision + 1))
             } else {
@@ -263,20 +259,43 @@ extension SQLiteStore {
             var offset = 0
             while offset < inserts.count {
                 let power = Int.bitWidth - 1 - (inserts.count - offset).leadingZeroBitCount
-                let rows = 1 << power
+                let rows = inserts[offset..<offset + (1 << power)]
                 let insert = try calls.insertRows(power: power)
                 insert.reset()
                 calls.arena.removeAll()
-                var first: Int32 = 1
-                for (position, sequence) in inserts[offset..<offset + rows] {
-                    try bind(
-                        buffer[position - base], sequence: sequence, revision: 1, now: now, table: calls.table,
-                        to: insert, from: first, texts: &calls.arena)
-                    first += width
+                // Row by row, each one's values bound where they lie while the rows after it are bound and the
+                // statement runs.
+                func bindRows(from row: Int, parameter: Int32) throws {
+                    guard row < rows.endIndex else {
+                        try calls.arena.bind(to: insert) { try insert.run() }
+                        return
+                    }
+                    let (position, sequence) = rows[row]
+                    try buffer[position - base].packed.withUnsafeValues { values in
+                        try bind(
+                            buffer[position - base], values, sequence: sequence, revision: 1, now: now,
+                            table: calls.table, to: insert,
+                            from: parameter, texts: &calls.arena)
+                        try bindRows(from: row + 1, parameter: parameter + width)
+                    }
                 }
-                try calls.arena.bind(to: insert) { try insert.run() }
-                offset += rows
+                try bindRows(from: rows.startIndex, parameter: 1)
+                offset += rows.count
             }
+        }
+    }
+
+    /// Runs ``SQLiteTable/insert`` or ``SQLiteTable/update`` for one write.
+    private static func run(
+        _ call: SQLiteCall, _ write: RecordWrite, sequence: Int64, revision: Int, now: Int64, calls: TableCalls
+    ) throws {
+        call.reset()
+        calls.arena.removeAll()
+        try write.packed.withUnsafeValues { values in
+            try bind(
+                write, values, sequence: sequence, revision: revision, now: now, table: calls.table, to: call,
+                from: 1, texts: &calls.arena)
+            try calls.arena.bind(to: call) { try call.run() }
         }
     }
 
@@ -284,12 +303,7 @@ extension SQLiteStore {
     private static func applyOne(_ write: RecordWrite, calls: TableCalls, progress: inout Progress) throws {
         let sequence = progress.last + 1
         let insert = try calls.insert()
-        insert.reset()
-        calls.arena.removeAll()
-        try bind(
-            write, sequence: sequence, revision: 1, now: progress.now, table: calls.table, to: insert, from: 1,
-            texts: &calls.arena)
-        try calls.arena.bind(to: insert) { try insert.run() }
+        try run(insert, write, sequence: sequence, revision: 1, now: progress.now, calls: calls)
         if insert.changes > 0 {
             progress.last = sequence
             progress.outcomes.append(.inserted(sequence: sequence))
@@ -311,24 +325,19 @@ extension SQLiteStore {
             progress.outcomes.append(.unchanged)
             return
         }
-        let update = try calls.update()
-        update.reset()
-        calls.arena.removeAll()
-        try bind(
-            write, sequence: sequence, revision: revision, now: progress.now, table: calls.table, to: update, from: 1,
-            texts: &calls.arena)
-        try calls.arena.bind(to: update) { try update.run() }
+        try run(try calls.update(), write, sequence: sequence, revision: revision, now: progress.now, calls: calls)
         progress.last = sequence
         progress.outcomes.append(.updated(sequence: sequence, revision: revision))
     }
 
     /// Binds a record's metadata and values to the parameters of ``SQLiteTable/insert`` or
     /// ``SQLiteTable/update``, or of one record of ``SQLiteTable/insertRows(_:)``, starting at parameter `first`:
-    /// numbers and `NULL`s at once, texts gathered in `texts` (to be bound by ``TextArena/bind(to:_:)``).
+    /// numbers, `NULL`s and the values' texts at once (the texts where `values` lie: the statement must run before
+    /// they go), the metadata's texts gathered in `texts` (to be bound by ``TextArena/bind(to:_:)``).
     @inline(__always)
     private static func bind(
-        _ write: RecordWrite, sequence: Int64, revision: Int, now: Int64, table: SQLiteTable, to call: SQLiteCall,
-        from first: Int32, texts: inout TextArena
+        _ write: RecordWrite, _ values: UnsafePackedValues, sequence: Int64, revision: Int, now: Int64,
+        table: SQLiteTable, to call: SQLiteCall, from first: Int32, texts: inout TextArena
     ) throws {
         texts.append(first, write.key)
         if let division = write.division { texts.append(first + 1, division) } else { try call.bindNull(first + 1) }
@@ -339,26 +348,20 @@ extension SQLiteStore {
         texts.append(first + 6, write.source)
         try call.bind(first + 7, now)
         var index = first + Int32(SQLiteTable.metadataCount)
-        // The values are read in place, from their packed bytes.
-        let packed = write.packed
-        try packed.bytes.withUnsafeBufferPointer { bytes in
-            for (slot, storage) in table.table.storage.enumerated() {
-                if slot < packed.count, let range = packed.range(slot) {
-                    let value = UnsafeBufferPointer(rebasing: bytes[range])
-                    switch storage {
-                    case .integer, .boolean:
-                        if let number = SQLiteCall.number(value, storage: storage) {
-                            try call.bind(index, number)
-                        } else {
-                            texts.append(index, value)
-                        }
-                    case .text, .decimal, .date:
-                        texts.append(index, value)
-                    }
-                } else {
-                    try call.bindNull(index)
-                }
-                index += 1
+        var start = 0
+        for (slot, storage) in table.table.storage.enumerated() {
+            defer { index += 1 }
+            guard slot < values.count, case let end = values.ends[slot], end >= 0 else {
+                if slot < values.count { start = Int(~values.ends[slot]) }
+                try call.bindNull(index)
+                continue
+            }
+            let value = UnsafeBufferPointer(rebasing: values.bytes[start..<Int(end)])
+            start = Int(end)
+            if storage == .integer || storage == .boolean, let number = SQLiteCall.number(value, storage: storage) {
+                try call.bind(index, number)
+            } else {
+                try call.bindStatic(index, value)
             }
         }
     }

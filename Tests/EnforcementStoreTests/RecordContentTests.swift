@@ -99,6 +99,18 @@ struct RecordContentTests {
         // Equal values pack equally, so writes compare by their values.
         #expect(PackedValues(values) == packed)
         #expect(PackedValues(["a", nil]) != PackedValues([nil, "a"]))
+        // The bytes and ends as given (one buffer holds both), and in place.
+        #expect(packed.bytes == Array("a成都x|y\"z".utf8))
+        let end = Int32(packed.bytes.count)
+        #expect(packed.ends == [~0, 0, 1, ~1, 7, 7, ~7, end, ~end])
+        packed.withUnsafeValues { view in
+            #expect(view.count == values.count)
+            #expect(view[0] == nil)
+            #expect(view[1].map(Array.init) == [])
+            #expect(view[4].map { String(decoding: $0, as: UTF8.self) } == "成都")
+            #expect(view.range(7) == 7..<Int(end))
+        }
+        #expect(PackedValues([""]).withUnsafeValues { $0[0]?.count } == 0)
     }
 
     /// Values of every kind, canonical or not, for random records.

@@ -516,6 +516,22 @@ struct StoreConformanceTests {
             let vetoSlot = try #require(assessment.fieldIDs.firstIndex(of: "veto"))
             #expect(plus.values[rankSlot] == "42")
             #expect(plus.values[vetoSlot] == "true")
+
+            // An empty text given to a write as it is (canonical values have nil instead) stays empty, not NULL.
+            var required: [String: String] = ["assessment_id": "EMPTY"]
+            for field in assessment.entity.fields where field.required && field.id != "assessment_id" {
+                required[field.id] = Fixture.sample(field, slot: 1)
+            }
+            var empty = Fixture.write("assessment", required)
+            let textSlot = try #require(
+                assessment.entity.fields.firstIndex {
+                    ($0.type == .string || $0.type == .text) && !$0.required && !assessment.entity.key.contains($0.id)
+                })
+            empty.values[textSlot] = ""
+            _ = try await store.commit(StoreTransaction(writes: [empty], now: Fixture.now))
+            let stored = try #require(try await store.record(entity: "assessment", key: "EMPTY", scope: .province))
+            #expect(stored.values[textSlot] == "")
+            #expect(stored.values == empty.values)
         }
     }
 
