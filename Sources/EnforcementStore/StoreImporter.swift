@@ -214,19 +214,38 @@ public struct StoreImporter: Sendable {
     ) async throws -> (report: ImportReport, receipts: [BatchReceipt]) {
         for source in sources { _ = try schema.requireTable(source.entity) }
         let run = ImportRun(schema: schema, options: options, now: now, origin: origin)
-        var toValidate: [ImportSource] = []
-        for source in sources {
-            let id = try source.importID()
-            let journal = try await store.importJournal(id: id)
-            let state = run.begin(source: source, id: id, journal: journal)
-            if !(state.alreadyImported) { toValidate.append(source) }
-        }
-        if toValidate.isEmpty {
-            return (ImportReport(files: run.files.map(\.report), validation: nil), [])
-        }
         // Inputs already imported are validated again only when others refer to them; they are not written.
         let validator = try RecordValidator(standard: schema.standard, options: options.validationWhileWriting)
         let store = store
+        // Each input's id (the hash of all its bytes) is taken beside the validation of the first records: the
+        // journals the ids find decide what is written, and the first records wait for them (``begin()``).
+        let identified = Task.detached { () async throws -> [(id: String, journal: ImportJournal?)] in
+            var found: [(id: String, journal: ImportJournal?)] = []
+            for source in sources {
+                let id = try source.importID()
+                found.append((id, try await store.importJournal(id: id)))
+            }
+            return found
+        }
+        /// The entities whose empty tables are bulk loaded (the store may build their secondary indexes once, at
+        /// the end); `nil` until the inputs are begun.
+        var loaded: [String]?
+        /// Begins the inputs with their journals, once; throws ``NothingToImport`` when every input is imported.
+        func begin() async throws {
+            guard loaded == nil else { return }
+            var toWrite: Set<String> = []
+            for (source, (id, journal)) in zip(sources, try await identified.value) {
+                if !run.begin(source: source, id: id, journal: journal).alreadyImported {
+                    toWrite.insert(source.entity)
+                }
+            }
+            guard !toWrite.isEmpty else { throw NothingToImport() }
+            loaded = []
+            for entity in toWrite.sorted() {
+                try await store.beginBulkLoad(entity: entity)
+                loaded?.append(entity)
+            }
+        }
         // One commit runs while the next records are prepared (the validation leaves the store's writer a processor,
         // see Options.validation); commits stay in order, each journal counting every commit before it.
         var inFlight: (task: Task<CommitResult, any Error>, pending: ImportRun.Pending)?
@@ -245,26 +264,29 @@ public struct StoreImporter: Sendable {
             counts.transaction = StoreTransaction(now: transaction.now)
             inFlight = (Task { try await store.commit(transaction) }, counts)
         }
-        // Loading an empty table: the store may build its secondary indexes once, at the end.
-        let loaded = Set(toValidate.map(\.entity)).sorted()
-        for entity in loaded { try await store.beginBulkLoad(entity: entity) }
         let report: ValidationReport
         do {
             report = try await validator.validate(
                 sources.map(\.validationInput),
                 onIssue: { issue in run.collect(issue) },
                 onRecords: { batch in
+                    try await begin()
                     for pending in try await run.take(batch, store: store) { try await submit(pending) }
                 })
+            try await begin()
             for pending in run.finish() { try await submit(pending) }
             try await settle()
+        } catch is NothingToImport {
+            return (ImportReport(files: run.files.map(\.report), validation: nil), [])
         } catch {
             // Whatever was submitted is committed (or fails) before the error goes up: nothing runs after it.
             if let (task, _) = inFlight { _ = try? await task.value }
-            for entity in loaded { try? await store.finishBulkLoad(entity: entity) }
+            for entity in loaded ?? [] { try? await store.finishBulkLoad(entity: entity) }
+            // An input that cannot be read is told as the store tells it, whichever found it first.
+            if case .failure(let failure) = await identified.result { throw failure }
             throw error
         }
-        for entity in loaded { try await store.finishBulkLoad(entity: entity) }
+        for entity in loaded ?? [] { try await store.finishBulkLoad(entity: entity) }
         var files = run.files.map(\.report)
         for (index, file) in files.enumerated() {
             files[index].records = report.files.first { $0.file == file.file }?.records ?? file.records
@@ -272,6 +294,9 @@ public struct StoreImporter: Sendable {
         return (ImportReport(files: files, validation: report), run.receipts)
     }
 }
+
+/// Every input of an import was imported before: nothing is validated further or written.
+private struct NothingToImport: Error {}
 
 /// The state of one import run: accumulates writes, quarantine entries and tickets into transactions.
 final class ImportRun {

@@ -181,7 +181,8 @@ public struct RecordWrite: Hashable, Sendable {
 /// another (one allocation per record).
 public struct PackedValues: Hashable, Sendable {
     /// The ends (`Int32` each, as ``ends`` gives them), then the values' bytes.
-    private var storage: [UInt8]
+    @usableFromInline
+    internal private(set) var storage: [UInt8]
     /// The number of values.
     public private(set) var count: Int
 
@@ -236,7 +237,7 @@ public struct PackedValues: Hashable, Sendable {
     public var ends: [Int32] { withUnsafeValues { Array($0.ends) } }
 
     /// Calls `body` with the values in place; the view must not escape it.
-    @inline(__always)
+    @inlinable
     public func withUnsafeValues<Result>(_ body: (UnsafePackedValues) throws -> Result) rethrows -> Result {
         try storage.withUnsafeBufferPointer { buffer in
             let endBytes = count * MemoryLayout<Int32>.size
@@ -272,6 +273,12 @@ public struct UnsafePackedValues {
     public let ends: UnsafeBufferPointer<Int32>
     /// The values' bytes, one after another.
     public let bytes: UnsafeBufferPointer<UInt8>
+
+    @usableFromInline
+    init(ends: UnsafeBufferPointer<Int32>, bytes: UnsafeBufferPointer<UInt8>) {
+        self.ends = ends
+        self.bytes = bytes
+    }
 
     /// The number of values.
     public var count: Int { ends.count }

@@ -252,7 +252,12 @@ extension SQLiteStore {
     private static func insert(
         _ writes: ArraySlice<RecordWrite>, _ inserts: [(write: Int, sequence: Int64)], calls: TableCalls, now: Int64
     ) throws {
-        let width = Int32(calls.table.parameterCount)
+        // Taken out of `calls` once, not once per row (the arena given back at the end, its memory kept).
+        let table = calls.table
+        let width = Int32(table.parameterCount)
+        var arena = TextArena()
+        swap(&arena, &calls.arena)
+        defer { swap(&arena, &calls.arena) }
         // The writes are read in place (a write copied out of the slice would have each of its texts retained).
         try writes.withUnsafeBufferPointer { buffer in
             let base = writes.startIndex
@@ -262,20 +267,19 @@ extension SQLiteStore {
                 let rows = inserts[offset..<offset + (1 << power)]
                 let insert = try calls.insertRows(power: power)
                 insert.reset()
-                calls.arena.removeAll()
+                arena.removeAll()
                 // Row by row, each one's values bound where they lie while the rows after it are bound and the
                 // statement runs.
                 func bindRows(from row: Int, parameter: Int32) throws {
                     guard row < rows.endIndex else {
-                        try calls.arena.bind(to: insert) { try insert.run() }
+                        try arena.bind(to: insert) { try insert.run() }
                         return
                     }
                     let (position, sequence) = rows[row]
                     try buffer[position - base].packed.withUnsafeValues { values in
                         try bind(
                             buffer[position - base], values, sequence: sequence, revision: 1, now: now,
-                            table: calls.table, to: insert,
-                            from: parameter, texts: &calls.arena)
+                            table: table, to: insert, from: parameter, texts: &arena)
                         try bindRows(from: row + 1, parameter: parameter + width)
                     }
                 }

@@ -67,6 +67,35 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func inputsAlreadyImportedAreSkippedAndAMissingInputStopsTheImport(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            try await Self.prepared(store)
+            let sources = Self.cleanSources()
+            let first = try await Self.importer(store).run([sources[0]], now: Self.now)
+            #expect(first.files.map(\.alreadyImported) == [false])
+            let stored = try await store.lastSequence()
+            #expect(stored == Int64(first.stored))
+
+            // The first input again beside the others: it is read, not written; the others are imported.
+            let rest = try await Self.importer(store).run(sources, now: Self.now + 60)
+            #expect(rest.files.map(\.alreadyImported) == [true] + Array(repeating: false, count: sources.count - 1))
+            #expect(rest.validation != nil)
+            #expect(try await store.lastSequence() == 292)
+
+            // An input that cannot be read: the store's error names it, whatever the validation did meanwhile, and
+            // nothing of the other inputs is written.
+            let missing = Self.samples.appendingPathComponent("no-such-input.csv")
+            let extra = ImportSource(entity: "regulated_entity", file: missing)
+            let error = await #expect(throws: StoreError.self) {
+                try await Self.importer(store).run(sources.reversed() + [extra], now: Self.now + 120)
+            }
+            #expect(error?.code == .unavailable)
+            #expect(error?.message.contains(missing.path) == true)
+            #expect(try await store.lastSequence() == 292)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func invalidRecordsGoToQuarantineWithTicketsPerError(_ backend: Backend) async throws {
         try await withStore(backend) { store in
             try await Self.prepared(store)

@@ -1,9 +1,10 @@
 import DataStandard
 import EnforcementModel
 import EnforcementStore
-import EnforcementStoreSQLite
 import Foundation
 import Testing
+
+@testable import EnforcementStoreSQLite
 
 /// What only the SQLite driver does: files, folders, reopening.
 @Suite("SQLite store")
@@ -242,6 +243,28 @@ struct SQLiteStoreTests {
         #expect(stored?.values[1] == "成都锦江示范化工股份有限公司")
         #expect(stored?.revision == 2)
         try await store.close()
+    }
+
+    @Test("the key hashes of a bulk load: each taken once, across growth, the hash 0 included")
+    func keyHashSet() {
+        var set = KeyHashSet()
+        var generator = SystemRandomNumberGenerator()
+        let hashes = Array(Set((0..<5_000).map { _ in Int.random(in: .min ... .max, using: &generator) })) + [0]
+        var firsts: [Bool] = []
+        for hash in hashes { firsts.append(set.insert(hash)) }
+        #expect(firsts.allSatisfy { $0 })
+        #expect(set.count == hashes.count)
+        // Every hash again, and the ones that share low bits with them (their neighbours in the table), once.
+        var agains: [Bool] = []
+        for hash in hashes { agains.append(set.insert(hash)) }
+        #expect(agains.allSatisfy { !$0 })
+        let one = set.insert(1)
+        #expect(!one, "0 counts as 1")
+        let shifted = hashes.filter { $0 != 0 }.map { $0 ^ (1 << 62) }.filter { !hashes.contains($0) }
+        var neighbours: [Bool] = []
+        for hash in shifted { neighbours.append(set.insert(hash)) }
+        #expect(neighbours.allSatisfy { $0 })
+        #expect(set.count == hashes.count + shifted.count)
     }
 
     @Test("another store writing the table during a bulk load builds the key index and ends the load")
