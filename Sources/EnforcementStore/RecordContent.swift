@@ -54,8 +54,22 @@ public enum RecordContent {
         switch type {
         case .integer: isCanonicalInteger(text)
         case .datetime: isCanonicalDateTime(text)
-        case .boolean: text.elementsEqual("true".utf8) || text.elementsEqual("false".utf8)
+        case .boolean: canonicalBoolean(text) != nil
         default: true
+        }
+    }
+
+    /// The value of a boolean's canonical text (`true` or `false`); `nil` for any other text.
+    @inlinable
+    public static func canonicalBoolean(_ text: UnsafeBufferPointer<UInt8>) -> Bool? {
+        switch text.count {
+        case 4:
+            text[0] == UInt8(ascii: "t") && text[1] == UInt8(ascii: "r") && text[2] == UInt8(ascii: "u")
+                && text[3] == UInt8(ascii: "e") ? true : nil
+        case 5:
+            text[0] == UInt8(ascii: "f") && text[1] == UInt8(ascii: "a") && text[2] == UInt8(ascii: "l")
+                && text[3] == UInt8(ascii: "s") && text[4] == UInt8(ascii: "e") ? false : nil
+        default: nil
         }
     }
 

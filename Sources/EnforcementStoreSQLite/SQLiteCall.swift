@@ -94,7 +94,7 @@ struct SQLiteCall {
             }
             return value
         case .boolean:
-            return text.elementsEqual("true".utf8) ? 1 : text.elementsEqual("false".utf8) ? 0 : nil
+            return RecordContent.canonicalBoolean(text).map { $0 ? 1 : 0 }
         case .text, .decimal, .date:
             return nil
         }

@@ -46,6 +46,14 @@ struct RecordContentTests {
                 #expect(RecordContent.canonical(value, type: type) == Self.reference(value, type), "\(type) \(value)")
             }
         }
+        // Only `true` and `false` themselves are a boolean's canonical text, read in place.
+        for value in booleans + ["fals", "falsee", "tru", "ture"] {
+            let expected: Bool? = value == "true" ? true : value == "false" ? false : nil
+            let read = Array(value.utf8).withUnsafeBufferPointer { RecordContent.canonicalBoolean($0) }
+            #expect(read == expected, "\(value)")
+            let canonical = Array(value.utf8).withUnsafeBufferPointer { RecordContent.isCanonical($0, type: .boolean) }
+            #expect(canonical == (expected != nil), "\(value)")
+        }
         // Every integer of up to 4 digits with leading zeros and signs; random ones of every length.
         var generator = SystemRandomNumberGenerator()
         var samples = (0..<10_000).flatMap { ["\($0)", "-\($0)", "0\($0)", "+\($0)"] }
