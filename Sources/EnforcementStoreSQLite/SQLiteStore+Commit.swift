@@ -258,7 +258,7 @@ extension SQLiteStore {
         var arena = TextArena()
         swap(&arena, &calls.arena)
         defer { swap(&arena, &calls.arena) }
-        // The writes are read in place (a write copied out of the slice would have each of its texts retained).
+        // The writes are read in place, through the slice's memory.
         try writes.withUnsafeBufferPointer { buffer in
             let base = writes.startIndex
             var offset = 0
